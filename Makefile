@@ -165,6 +165,9 @@ deps:
 		echo "deps: installing $$missing"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
+	@# Debian's open-iscsi, unpacked under build/ (never installed): the
+	@# reference for golden-output tests and the benchmark baseline.
+	tests/reference/open-iscsi fetch
 
 install: all
 	install -d -m 0755 $(DESTDIR)$(SBINDIR)
@@ -175,4 +178,4 @@ install: all
 clean:
 	rm -rf build
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -path '*/reference' -prune -o -name '*.d' -type f -print 2>/dev/null)
