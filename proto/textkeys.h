@@ -51,7 +51,7 @@ enum text_err {
 	TEXT_ERR_TOO_MANY_PDUS,    /* the C-bit sequence exceeds max_pdus */
 	TEXT_ERR_STATE,            /* assembler used after its final PDU */
 	TEXT_ERR_SYNTAX,           /* value helpers: not of the expected syntax */
-	TEXT_ERR_RANGE,            /* value helpers: number outside the range */
+	TEXT_ERR_RANGE,            /* value helpers: number or binary length out of range */
 	TEXT_ERR_NO_SPACE,         /* an output buffer is too small */
 };
 
@@ -62,7 +62,8 @@ const char *text_strerror(enum text_err err);
  * and possibly truncated, or "" when no key applies. Values never appear. */
 struct text_error {
 	enum text_err code;
-	size_t offset;               /* byte offset in the whole exchange */
+	size_t offset;               /* start of the offending pair in the exchange */
+	size_t limit;                /* the bound that was exceeded, when one was */
 	char key[96];
 };
 
@@ -83,6 +84,10 @@ enum text_err text_check_key(const char *key, size_t len);
 /* Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF,
  * no truncated sequences, no NUL. */
 bool text_utf8_valid(const uint8_t *s, size_t len);
+/* Decodes one strict UTF-8 sequence at s: returns its length (1..4) and
+ * the code point, or 0 when it is invalid or truncated. NUL decodes as
+ * U+0000 of length 1; callers that refuse NUL check for it. */
+size_t text_utf8_decode(const uint8_t *s, size_t len, uint32_t *cp);
 
 struct text_pair {
 	const char *key;       /* NUL-terminated, checked */
@@ -156,9 +161,10 @@ struct text_assembler {
 
 void text_asm_init(struct text_assembler *as, const struct text_limits *lim);
 /* Adds one PDU's data segment. continues is the PDU's C bit. When it is
- * clear, the whole exchange is parsed into out (initialised here) and the
- * assembler is finished; otherwise out is left untouched. Any error also
- * finishes it. */
+ * clear, the whole exchange is parsed into out and the assembler is
+ * finished. Any error also finishes it. out is initialised (so
+ * text_list_free is safe) whenever continues is clear or an error is
+ * returned, and left untouched otherwise. */
 enum text_err text_asm_add(struct text_assembler *as, const uint8_t *seg, size_t len,
 			   bool continues, struct text_list *out, struct text_error *err);
 /* Forgets the data and the finished state, keeping the limits. */
@@ -202,9 +208,10 @@ enum text_err text_parse_bool(const char *value, bool *out);
 enum text_err text_parse_number(const char *value, uint64_t min, uint64_t max, uint64_t *out);
 
 /* A binary-value as hex-constant ("0x") or base64-constant ("0b",
- * RFC 4648 with padding) into out (at most cap bytes, *len receives the
- * byte count). A hex-constant with an odd number of digits has an implied
- * leading zero nibble. Decimal constants are not accepted here. */
+ * RFC 4648 with padding, zero pad bits) into out; *len receives the byte
+ * count, TEXT_ERR_RANGE when it would exceed cap. A hex-constant with an
+ * odd number of digits has an implied leading zero nibble. Decimal
+ * constants are not accepted here. */
 enum text_err text_parse_binary(const char *value, uint8_t *out, size_t cap, size_t *len);
 
 /* Formats bytes as "0x" + lower-case hex into buf (needs 3 + 2 * n). */
