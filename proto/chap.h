@@ -1,6 +1,8 @@
 /* CHAP arithmetic for iSCSI login: RFC 1994 as profiled by RFC 7143
- * sections 9.2.1 and 12.1.3, with the algorithm numbers of RFC 7143 (MD5 = 5)
- * and RFC 9655 (SHA1 = 6, SHA-256 = 7, SHA3-256 = 8).
+ * sections 9.2.1 and 12.1.3. Algorithm numbers are IANA's "PPP
+ * Authentication Algorithms": MD5 = 5 (the one RFC 7143 requires), and
+ * SHA1 = 6, SHA-256 = 7, SHA3-256 = 8, registered in 2019 for iSCSI and
+ * implemented by open-iscsi and Linux LIO.
  *
  * The API is split by who may hold a secret. The network-facing login
  * worker never sees one: it uses the "worker" functions to parse and check
@@ -164,7 +166,8 @@ enum chap_err chap_alg_accept(const char *value, size_t len,
  * padding, canonical final bits and no whitespace. value_len is the value's
  * length in bytes (no NUL needed; an embedded NUL is an error). Writes at
  * most min(out_size, CHAP_BINARY_MAX) bytes; longer is
- * CHAP_ERR_VALUE_TOO_LONG. out is untouched on error except for wiping. */
+ * CHAP_ERR_VALUE_TOO_LONG. On any error (other than CHAP_ERR_INVAL) those
+ * bytes of out are zeroed and *out_len is 0. */
 enum chap_err chap_decode_binary(const char *value, size_t value_len,
 				 uint8_t *out, size_t out_size, size_t *out_len);
 
