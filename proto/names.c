@@ -208,37 +208,42 @@ enum iscsi_name_err iscsi_alias_check(const char *alias, struct iscsi_name_resul
 	return set(res, NAME_OK, 0);
 }
 
-size_t iscsi_escape(char *out, size_t size, const char *in, size_t in_len)
+/* Writes the escape of byte c into tmp; returns its length. */
+static size_t escape_byte(unsigned char c, char tmp[4])
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t o = 0;
+
+	if (c >= 0x20 && c < 0x7f && c != '\\' && c != '\'') {
+		tmp[0] = (char)c;
+		return 1;
+	}
+	tmp[0] = '\\';
+	tmp[1] = 'x';
+	tmp[2] = hex[c >> 4];
+	tmp[3] = hex[c & 0xf];
+	return 4;
+}
+
+size_t iscsi_escape(char *out, size_t size, const char *in, size_t in_len)
+{
+	size_t o = 0, need = 0, reserve;
+	char tmp[4];
 
 	if (size == 0)
 		return 0;
+	for (size_t i = 0; i < in_len; i++)
+		need += escape_byte((unsigned char)in[i], tmp);
+	/* When it does not all fit, keep room for "..." after the cut. */
+	reserve = need < size ? 0 : 3;
 	for (size_t i = 0; i < in_len; i++) {
-		unsigned char c = (unsigned char)in[i];
-		char tmp[4];
-		size_t n = 1;
-		/* Keep room for "..." while more input follows. */
-		size_t reserve = i + 1 < in_len ? 3 : 0;
-
-		if (c >= 0x20 && c < 0x7f && c != '\\' && c != '\'') {
-			tmp[0] = (char)c;
-		} else {
-			tmp[0] = '\\';
-			tmp[1] = 'x';
-			tmp[2] = hex[c >> 4];
-			tmp[3] = hex[c & 0xf];
-			n = 4;
-		}
-		if (o + n + reserve + 1 > size) {
-			for (int k = 0; k < 3 && o + 1 < size; k++)
-				out[o++] = '.';
+		size_t n = escape_byte((unsigned char)in[i], tmp);
+		if (o + n + reserve + 1 > size)
 			break;
-		}
 		memcpy(out + o, tmp, n);
 		o += n;
 	}
+	for (size_t k = 0; reserve && k < 3 && o + 1 < size; k++)
+		out[o++] = '.';
 	out[o] = '\0';
 	return o;
 }
