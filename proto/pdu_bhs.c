@@ -225,7 +225,7 @@ static void split_sense(const struct iscsi_pdu *pdu, const uint8_t **sense, uint
 	if (pdu->data_len < 2)
 		return;
 	*sense_len = get_be16(pdu->data);
-	*sense = pdu->data + 2;
+	*sense = *sense_len ? pdu->data + 2 : NULL;
 	*rest_len = pdu->data_len - 2 - *sense_len;
 	*rest = *rest_len ? pdu->data + 2 + *sense_len : NULL;
 }
