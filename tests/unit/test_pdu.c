@@ -137,16 +137,18 @@ static size_t encode_ok(const struct iscsi_pdu *p, const struct pdu_wire_opts *o
 }
 
 /* Decodes from an exact-size heap copy, so a sanitizer build sees any read
- * past len. */
+ * past len. The copy lives until the next call, since the decoded PDU
+ * points into it. */
 static enum pdu_err decode_exact(const uint8_t *buf, size_t len, const struct pdu_wire_opts *o,
 				 struct iscsi_pdu *out)
 {
-	uint8_t *copy = malloc(len ? len : 1);
-	assert_non_null(copy);
-	memcpy(copy, buf, len);
-	enum pdu_err e = pdu_decode(copy, len, o, out);
-	free(copy);
-	return e;
+	static uint8_t *held;
+
+	free(held);
+	held = malloc(len ? len : 1);
+	assert_non_null(held);
+	memcpy(held, buf, len);
+	return pdu_decode(held, len, o, out);
 }
 
 /* Decode-only fields point into the wire buffer; clear them to compare. */
