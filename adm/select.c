@@ -1,0 +1,161 @@
+#include "adm/select.h"
+
+#include <stdlib.h>
+
+#include "adm/msg.h"
+#include "base/exitcodes.h"
+#include "records/record.h"
+
+int adm_db_open(struct recdb **db)
+{
+	struct rec_err err;
+
+	if (recdb_open(NULL, db, &err) < 0)
+		return adm_fail_rec(&err);
+	return 0;
+}
+
+int adm_conf_load(struct iscsid_conf *conf)
+{
+	struct rec_err err;
+
+	if (iscsid_conf_load(conf, NULL, &err) < 0)
+		return adm_fail_rec(&err);
+	return 0;
+}
+
+/* Setting the value on a scratch record runs exactly the validation a
+ * stored record gets. */
+static int check_field(enum rec_kind kind, const char *key, const char *value)
+{
+	struct rec_err err;
+	struct rec *r = rec_new(kind);
+	int rc = 0;
+
+	if (!r)
+		return adm_fail(ISCSI_ERR_NOMEM, "out of memory");
+	if (rec_set(r, key, value, &err) < 0)
+		rc = adm_fail_rec(&err);
+	rec_free(r);
+	return rc;
+}
+
+int adm_check_target(const char *name)
+{
+	return check_field(REC_NODE, "node.name", name);
+}
+
+int adm_check_iface_name(const char *name)
+{
+	return check_field(REC_IFACE, "iface.iscsi_ifacename", name);
+}
+
+int adm_parse_portal(const char *text, unsigned flags, struct portal *out)
+{
+	struct rec_err err;
+
+	if (portal_parse(text, flags | PORTAL_RESOLVE, out, &err) < 0)
+		return adm_fail_rec(&err);
+	return 0;
+}
+
+int adm_node_iface(const struct adm_opts *o, const char **iface)
+{
+	int rc;
+
+	*iface = NULL;
+	if (o->n_ifaces > 1)
+		return adm_fail(ISCSI_ERR_INVAL, "node mode accepts only one --interface");
+	if (o->n_ifaces == 1) {
+		rc = adm_check_iface_name(o->ifaces[0]);
+		if (rc)
+			return rc;
+		*iface = o->ifaces[0];
+	}
+	return 0;
+}
+
+int adm_node_filter(const struct adm_opts *o, struct rec_filter *f, struct portal *p)
+{
+	int rc;
+
+	*f = rec_filter_all(REC_NODE);
+	if (o->targetname) {
+		rc = adm_check_target(o->targetname);
+		if (rc)
+			return rc;
+		f->target = o->targetname;
+	}
+	if (o->portal) {
+		rc = adm_parse_portal(o->portal, 0, p);
+		if (rc)
+			return rc;
+		f->addr = p->addr;
+		f->port = p->port;
+	}
+	return adm_node_iface(o, &f->iface);
+}
+
+int adm_apply_updates(const struct adm_opts *o, struct rec *r, struct rec_err *err)
+{
+	for (int i = 0; i < o->n_params; i++)
+		if (rec_update(r, o->params[i].name, o->params[i].value, err) < 0)
+			return -1;
+	return 0;
+}
+
+int adm_check_updates(const struct adm_opts *o, enum rec_kind kind)
+{
+	struct rec_err err;
+	struct rec *r = rec_new(kind);
+	int rc = 0;
+
+	if (!r)
+		return adm_fail(ISCSI_ERR_NOMEM, "out of memory");
+	if (adm_apply_updates(o, r, &err) < 0)
+		rc = adm_fail_rec(&err);
+	rec_free(r);
+	return rc;
+}
+
+struct update_ctx {
+	const struct adm_opts *o;
+	const struct rec_filter *f;
+	size_t count;
+};
+
+static int update_txn(struct recdb_txn *txn, void *arg, struct rec_err *err)
+{
+	struct update_ctx *c = arg;
+	struct rec_key *keys;
+	size_t n;
+	int rc = 0;
+
+	if (recdb_txn_list(txn, c->f, &keys, &n, err) < 0)
+		return -1;
+	for (size_t i = 0; i < n && !rc; i++) {
+		struct rec *r = NULL;
+
+		if (recdb_txn_get(txn, &keys[i], &r, err) < 0)
+			rc = -1;
+		else if (adm_apply_updates(c->o, r, err) < 0 || recdb_txn_put(txn, r, true, err) < 0)
+			rc = -1;
+		rec_free(r);
+	}
+	free(keys);
+	c->count = n;
+	return rc;
+}
+
+int adm_update_records(const struct adm_opts *o, struct recdb *db, const struct rec_filter *f,
+		       size_t *count)
+{
+	struct update_ctx c = { .o = o, .f = f };
+	struct rec_err err;
+
+	*count = 0;
+	if (recdb_transact(db, update_txn, &c, &err) < 0)
+		return adm_fail_rec(&err);
+	*count = c.count;
+	return 0;
+}
