@@ -1,0 +1,190 @@
+# Library for guest scripts of the qemu test VM (bash, sourced):
+#
+#   . /guest/lib.sh
+#
+# TAP:
+#   tap_ok NAME / tap_fail NAME [WHY] / tap_skip NAME WHY
+#   tap_check NAME CMD...   runs CMD; ok when it succeeds, otherwise
+#                           not ok with its output as "# " lines
+#   tap_done                prints the plan; returns the failure count
+#                           (at most 100), the script's exit status
+#   diag TEXT...            a "# " line
+# Set-up:
+#   vm_load_modules         insmod the iSCSI modules in dependency order
+#   tgt_start SIZE_MIB...   tgtd on 127.0.0.1:$TGT_PORT, one target per
+#                           size (tid i, LUN 1, backed by /tmp/tgt/lun<i>.img)
+#   tgt_iqn I / tgt_backing I   the IQN and backing file of target I
+#   tgt_stop
+#   ref_iscsid_start / ref_iscsid_stop   Debian's open-iscsi iscsid
+#   ref_iscsiadm ARGS...    Debian's iscsiadm
+# Waiting and finding:
+#   wait_for SECONDS CMD... polls CMD every 0.1 s until it succeeds
+#   session_disk IQN        prints the sdX of the logged-in session to IQN
+#
+# Everything runs on the guest's own loopback; files live in /tmp (tmpfs).
+
+TGT_PORT=${TGT_PORT:-3260}
+TGT_IQN_PREFIX=${TGT_IQN_PREFIX:-iqn.2024-01.test.vm:target}
+REF=/ref
+REF_INITIATOR=${REF_INITIATOR:-iqn.2024-01.test.vm:ref-initiator}
+
+tap_count=0
+tap_failed=0
+
+tap_ok() {
+	tap_count=$((tap_count + 1))
+	echo "ok - $1"
+}
+
+tap_fail() {
+	tap_count=$((tap_count + 1))
+	tap_failed=$((tap_failed + 1))
+	echo "not ok - $1"
+	[ -z "${2:-}" ] || diag "$2"
+}
+
+tap_skip() {
+	tap_count=$((tap_count + 1))
+	echo "ok - $1 # SKIP $2"
+}
+
+diag() {
+	printf '%s\n' "$*" | sed 's/^/# /'
+}
+
+tap_check() {
+	local name=$1 out
+	shift
+	if out=$("$@" 2>&1); then
+		tap_ok "$name"
+		return 0
+	fi
+	tap_fail "$name"
+	[ -z "$out" ] || diag "$out"
+	return 1
+}
+
+tap_done() {
+	echo "1..$tap_count"
+	[ $tap_failed -le 100 ] || tap_failed=100
+	return $tap_failed
+}
+
+wait_for() {
+	local limit=$1 tries
+	shift
+	tries=$((limit * 10))
+	while ! "$@" >/dev/null 2>&1; do
+		tries=$((tries - 1))
+		[ $tries -gt 0 ] || return 1
+		sleep 0.1
+	done
+}
+
+# Loads every module of /lib/modules/load-order (written by build-image,
+# dependencies first). crc32c_intel is allowed to fail: it refuses CPUs
+# without SSE4.2 and crc32c_generic serves instead.
+vm_load_modules() {
+	local m out
+	while read -r m; do
+		[ -d "/sys/module/$m" ] && continue
+		if ! out=$(insmod "/lib/modules/$m.ko" 2>&1); then
+			[ "$m" = crc32c_intel ] && continue
+			echo "insmod $m: $out" >&2
+			return 1
+		fi
+	done </lib/modules/load-order
+}
+
+tgt_iqn() {
+	echo "$TGT_IQN_PREFIX$1"
+}
+
+tgt_backing() {
+	echo "/tmp/tgt/lun$1.img"
+}
+
+tgtd_pid=
+
+# tgt_start SIZE_MIB...: one target per size, LUN 1 backed by a file of
+# that size filled with zeros, open to every initiator.
+tgt_start() {
+	local i=0 size
+	mkdir -p /run/tgtd /tmp/tgt
+	tgtd -f --iscsi "portal=127.0.0.1:$TGT_PORT" >/tmp/tgt/tgtd.log 2>&1 &
+	tgtd_pid=$!
+	if ! wait_for 10 tgtadm --lld iscsi --op show --mode target; then
+		echo "tgtd did not come up:" >&2
+		cat /tmp/tgt/tgtd.log >&2
+		return 1
+	fi
+	for size in "$@"; do
+		i=$((i + 1))
+		dd if=/dev/zero of="$(tgt_backing $i)" bs=1M count=0 seek="$size" 2>/dev/null &&
+		tgtadm --lld iscsi --op new --mode target --tid $i -T "$(tgt_iqn $i)" &&
+		tgtadm --lld iscsi --op new --mode logicalunit --tid $i --lun 1 \
+			-b "$(tgt_backing $i)" &&
+		tgtadm --lld iscsi --op bind --mode target --tid $i -I ALL || return 1
+	done
+	wait_for 10 tcp_listening "$TGT_PORT"
+}
+
+# tcp_listening PORT: something listens on TCP PORT (IPv4).
+tcp_listening() {
+	local hex
+	hex=$(printf ':%04X ' "$1")
+	awk -v p="$hex" '$4 == "0A" && index($2 " ", p) { found = 1 } END { exit !found }' \
+		/proc/net/tcp
+}
+
+tgt_stop() {
+	[ -n "$tgtd_pid" ] || return 0
+	kill "$tgtd_pid" 2>/dev/null
+	wait "$tgtd_pid" 2>/dev/null
+	tgtd_pid=
+}
+
+ref_iscsid_pid=
+
+# Debian's iscsid in the foreground, with the package's iscsid.conf and
+# an initiator name of our own in /etc/iscsi.
+ref_iscsid_start() {
+	mkdir -p /etc/iscsi /var/lib/iscsi /run/lock/iscsi
+	cp "$REF/iscsid.conf" /etc/iscsi/iscsid.conf
+	echo "InitiatorName=$REF_INITIATOR" >/etc/iscsi/initiatorname.iscsi
+	"$REF/sbin/iscsid" -f >/tmp/ref-iscsid.log 2>&1 &
+	ref_iscsid_pid=$!
+	# iscsid answers on its abstract control socket once ready.
+	if ! wait_for 10 grep -q '@ISCSIADM_ABSTRACT_NAMESPACE' /proc/net/unix; then
+		echo "iscsid did not come up:" >&2
+		cat /tmp/ref-iscsid.log >&2
+		return 1
+	fi
+}
+
+ref_iscsid_stop() {
+	[ -n "$ref_iscsid_pid" ] || return 0
+	kill "$ref_iscsid_pid" 2>/dev/null
+	wait "$ref_iscsid_pid" 2>/dev/null
+	ref_iscsid_pid=
+}
+
+ref_iscsiadm() {
+	"$REF/sbin/iscsiadm" "$@"
+}
+
+# session_disk IQN: the block device of LUN 1.. of the session logged in
+# to IQN, e.g. "sda"; fails while the session or its disk is not there.
+session_disk() {
+	local s blk
+	for s in /sys/class/iscsi_session/session*; do
+		[ -e "$s/targetname" ] || continue
+		[ "$(cat "$s/targetname")" = "$1" ] || continue
+		for blk in "$s"/device/target*/*/block/*; do
+			[ -e "$blk" ] || continue
+			echo "${blk##*/}"
+			return 0
+		done
+	done
+	return 1
+}
