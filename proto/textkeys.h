@@ -21,9 +21,11 @@
 /* RFC 7143 6.1: a simple-value is at most 255 bytes unless a key says
  * otherwise. We apply it to whole values, lists included. */
 #define TEXT_VALUE_MAX          255
-/* RFC 7143 12.1.3: the binary length of CHAP_C and CHAP_R MUST NOT exceed
- * 1024 bytes. Their longest encoding is hex: "0x" + 2048 digits = 2050
- * characters (base64 needs only "0b" + 1368). */
+/* RFC 7143 12.1.3 (RFC 3720 11.1.4): CHAP_C and CHAP_R are binary values
+ * whose binary length, "not the length of the character string that
+ * represents them", MUST NOT exceed 1024 bytes. Their longest encoding is
+ * hex: "0x" + 2048 digits = 2050 characters (base64 needs "0b" + 1368).
+ * So 2050, not the 8192 of a whole negotiation, bounds their values. */
 #define TEXT_CHAP_BINARY_MAX    1024
 #define TEXT_LARGE_VALUE_MAX    (2 + 2 * TEXT_CHAP_BINARY_MAX)
 /* RFC 7143 6.1 requires accepting 8192 bytes of key=value data per
