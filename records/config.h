@@ -5,9 +5,10 @@
  * (discovery.sendtargets.*; node.session.auth.chap_algs sets both) and
  * iscsid.*. The parsed values become the defaults of new records.
  *
- * An unknown key is a warning "FILE:LINE: unknown key 'K' ignored"
- * (log_warn); an invalid value, an identity key (node.name...), a line
- * without '=' or a line longer than 4095 bytes is an error
+ * An unknown key, or a record key that is not a default (node.name,
+ * node.conn[0].address, iface.*...), is a warning "FILE:LINE: unknown key
+ * 'K' ignored" (log_warn); an invalid value, a line without '=', a NUL
+ * byte or a line longer than 4095 bytes is an error
  * "FILE:LINE: invalid value 'V' for K: expected <allowed values>"
  * (REC_E_CONFIG; secret values are not quoted). */
 #ifndef RECORDS_CONFIG_H
@@ -23,7 +24,8 @@ struct iscsid_conf {
 	struct rec *node;       /* REC_NODE defaults (identity fields unset) */
 	struct rec *discovery;  /* REC_DISCOVERY_ST defaults */
 	struct rec *iscsid;     /* REC_ISCSID: iscsid.startup, ... */
-	unsigned warnings;      /* how many unknown-key warnings were logged */
+	unsigned warnings;      /* how many warnings were logged */
+	char last_warning[REC_ERR_MSG_MAX];
 };
 
 /* Compiled defaults only (as with no iscsid.conf). 0 or -1 (REC_E_NOMEM). */
@@ -34,7 +36,8 @@ int iscsid_conf_init(struct iscsid_conf *conf, struct rec_err *err);
  * as with open-iscsi; an unreadable one is REC_E_IO. */
 int iscsid_conf_load(struct iscsid_conf *conf, const char *path, struct rec_err *err);
 
-/* Parses already-open text; name is used in messages. For tests and fuzzing. */
+/* Parses text into conf (from iscsid_conf_init(); later lines override
+ * earlier ones); name is used in messages. For tests and fuzzing. */
 int iscsid_conf_parse(struct iscsid_conf *conf, const char *name, const char *text,
 		      size_t len, struct rec_err *err);
 

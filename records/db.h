@@ -72,6 +72,10 @@ const char *recdb_dir(const struct recdb *db);
  * (default 10000 ms). */
 void recdb_set_lock_timeout(struct recdb *db, int ms);
 
+/* Log size that triggers compaction (default 512 KiB); for tests and
+ * benchmarks. */
+void recdb_set_compact_threshold(struct recdb *db, size_t bytes);
+
 /* ---- reads (shared lock, one consistent snapshot per call) ---- */
 
 /* The record with exactly this key; REC_E_NOT_FOUND when absent. Built-in

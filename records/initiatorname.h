@@ -31,9 +31,10 @@ int initiatorname_parse(const char *name_for_msgs, const char *text, size_t len,
  * (REC_E_BAD_NAME otherwise). */
 int initiatorname_generate(const char *prefix, char *out, size_t size, struct rec_err *err);
 
-/* Writes "InitiatorName=<name>\n" to path (0644) atomically (temp file,
- * fsync, rename) when path does not exist yet; an existing file is left
- * alone and REC_E_EXISTS returned. */
+/* Writes "InitiatorName=<name>\n" to path (0644) when path does not exist
+ * yet: a fsync'd temp file hard-linked into place, so readers see the
+ * whole file or none, and a file that appears meanwhile is never replaced
+ * (REC_E_EXISTS, as for an existing file). */
 int initiatorname_create(const char *path, const char *name, struct rec_err *err);
 
 #endif

@@ -1,0 +1,57 @@
+/* Internals shared by records/db.c (files, lock, log, compaction) and
+ * records/db_ops.c (the public operations). A view is one locked,
+ * consistent look at the database: the gdbm base, the redo log's changes
+ * over it and, for a transaction, its own pending writes. */
+#ifndef RECORDS_DB_VIEW_H
+#define RECORDS_DB_VIEW_H
+
+#include <gdbm.h>
+#include <limits.h>
+#include <stdbool.h>
+
+#include "records/db.h"
+#include "records/redolog.h"
+#include "records/strmap.h"
+
+#define RECDB_META_KEY   "format"
+#define RECDB_META_VALUE "hardened-iscsi records 1"
+
+struct recdb {
+	int dirfd;
+	int lockfd;
+	int logfd;
+	int timeout_ms;
+	size_t compact_bytes;
+	char dir[PATH_MAX];
+	char db_path[PATH_MAX + 16];
+	char log_path[PATH_MAX + 16];
+	char lock_path[PATH_MAX + 16];
+};
+
+struct recdb_txn {
+	struct recdb *db;
+	bool exclusive;
+	GDBM_FILE base;          /* NULL: no base file (empty database) */
+	struct strmap log;       /* changes in the redo log */
+	struct redolog_state st;
+	struct strmap pending;   /* this transaction's writes */
+};
+
+/* Locks (shared or exclusive), loads the log and opens the base. */
+int view_open(struct recdb *db, bool exclusive, struct recdb_txn *v, struct rec_err *err);
+/* Appends v->pending (if any) as one transaction and compacts when due.
+ * Only for exclusive views. */
+int view_commit(struct recdb_txn *v, struct rec_err *err);
+/* Closes the base, frees the maps, unlocks. */
+void view_close(struct recdb_txn *v);
+
+/* The stored value text of key (malloc'd), or 0 with *val NULL when the
+ * record does not exist. Looks at pending, log, then base. */
+int view_fetch(struct recdb_txn *v, const char *key, size_t klen, char **val, size_t *vlen,
+	       struct rec_err *err);
+/* Calls fn with every live key text (base keys overridden by log and
+ * pending are reported once, deleted ones not at all). */
+typedef int (*view_key_fn)(const char *key, size_t klen, void *arg, struct rec_err *err);
+int view_keys(struct recdb_txn *v, view_key_fn fn, void *arg, struct rec_err *err);
+
+#endif
