@@ -118,7 +118,7 @@ static void frame_of(size_t ahs_len, size_t data_len, const struct pdu_wire_opts
 	f->data_len = data_len;
 	f->padded_len = pdu_pad4(data_len);
 	f->total = f->data_at + f->padded_len;
-	/* 11.2.4 (via 13.1): no data digest for an empty data segment. */
+	/* 11.2: no data digest for an empty data segment. */
 	if (opts->data_digest && data_len > 0)
 		f->total += ISCSI_DIGEST_LEN;
 }
@@ -156,7 +156,7 @@ enum pdu_err pdu_wire_length(const uint8_t *bhs, size_t len,
 		return err;
 	if (!sender_allowed(opcode, opts->sender))
 		return PDU_ERR_WRONG_SENDER;
-	/* Only the SCSI Command has AHS types defined for it (11.2.2.2);
+	/* Only the SCSI Command has AHS types defined for it (11.2.2);
 	 * an AHS on any other control PDU could not be interpreted. */
 	if (bhs[4] != 0 && opcode != ISCSI_OP_SCSI_CMD)
 		return PDU_ERR_AHS_NOT_ALLOWED;
@@ -289,7 +289,7 @@ enum pdu_err pdu_decode(const uint8_t *buf, size_t len,
 	err = check_ahs(buf + ISCSI_BHS_LEN, f.ahs_len, strict);
 	if (err != PDU_OK)
 		return err;
-	/* 11.2.3 and 13.1: padding SHOULD be zero. */
+	/* 11.1 and 13.1: padding SHOULD be zero. */
 	for (size_t i = f.data_len; strict && i < f.padded_len; i++)
 		if (buf[f.data_at + i] != 0)
 			return PDU_ERR_PADDING;

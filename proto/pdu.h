@@ -194,11 +194,12 @@ struct pdu_wire_opts {
 	 * DataSegmentLength above it is refused. 0 allows no data at all. */
 	uint32_t max_data_len;
 	enum pdu_sender sender;         /* decode only */
-	/* RFC 7143 section 11.1 says receivers ignore reserved bits and
-	 * fields and that padding SHOULD be zero; by default this decoder
-	 * refuses both (a conforming sender never sets them). Set this to
-	 * accept them. Reserved code values in defined fields are always
-	 * refused, as the RFC requires. */
+	/* RFC 7143 section 11 says senders MUST zero reserved bits and
+	 * fields and receivers MUST ignore them; 11.1 and 13.1 say padding
+	 * SHOULD be zero. By default this decoder refuses both anyway (a
+	 * conforming sender never sets them); set this to accept them as
+	 * the RFC's receiver rule would. Reserved code values in defined
+	 * fields are always refused: the RFC makes them protocol errors. */
 	bool lenient_reserved;
 };
 
@@ -389,10 +390,14 @@ bool pdu_ahs_next(const struct iscsi_pdu *pdu, size_t *offset, struct pdu_ahs *a
 void pdu_init(struct iscsi_pdu *pdu, uint8_t opcode);
 
 /* Encodes pdu into out (cap bytes): BHS, AHS, header digest, data, zero
- * padding, data digest, as opts enables. *wire_len gets the length. Fails
- * with PDU_ERR_NO_SPACE when cap is too small (out is then untouched past
- * cap), PDU_ERR_DATA_TOO_LONG over opts->max_data_len, PDU_ERR_T_AND_C,
- * PDU_ERR_INVALID for a field wider than its wire field. */
+ * padding, data digest, as opts enables. *wire_len gets the length. The
+ * result always passes pdu_decode() in strict mode: the same rules refuse
+ * encoding (PDU_ERR_T_AND_C, PDU_ERR_RESERVED_CODE, ...), plus
+ * PDU_ERR_NO_SPACE when cap is too small, PDU_ERR_DATA_TOO_LONG over
+ * opts->max_data_len, PDU_ERR_INVALID for a field wider than its wire
+ * field. On error out is untouched. pdu->data may already lie inside out
+ * (it is moved, not copied): it ends up at ISCSI_BHS_LEN + ahs_len, plus
+ * ISCSI_DIGEST_LEN with a header digest. */
 enum pdu_err pdu_encode(const struct iscsi_pdu *pdu, const struct pdu_wire_opts *opts,
 			uint8_t *out, size_t cap, size_t *wire_len);
 

@@ -6,8 +6,9 @@
  * checked against zero. Fields marked "X or Reserved" (LUN or Reserved,
  * CID or Reserved, ExpStatSN or Reserved, Parameter1 or Reserved, the
  * residual counts, ...) carry a value in some contexts, so they are never
- * checked; neither is NSG while T is 0 (section 11.12.3 calls it reserved
- * then, but only as "not valid", and senders commonly leave it set). */
+ * checked; neither is NSG while T is 0: 11.12.3 calls it reserved then,
+ * a conditional reservation like "X or Reserved", and refusing a login
+ * over a field that carries no meaning would buy nothing. */
 #include "proto/pdu_bhs.h"
 
 #include <string.h>
