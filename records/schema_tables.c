@@ -113,7 +113,7 @@ static const struct rec_field node_fields[] = {
 	ENUM("node.discovery_type", 0, "static", discovery_types),
 	INT("node.session.initial_cmdsn", C, "0", 0, 4294967295LL),
 	INT("node.session.initial_login_retry_max", C, "4", 0, I32_MAX),
-	INT("node.session.xmit_thread_priority", C, "-20", -20, 19),
+	INT("node.session.xmit_thread_priority", C, "-20", -20, 20),
 	INT("node.session.cmds_max", C, "128", 2, 2048),
 	INT("node.session.queue_depth", C, "32", 1, 1024),
 	INT("node.session.nr_sessions", C, "1", 1, 1024),
@@ -123,7 +123,8 @@ static const struct rec_field node_fields[] = {
 	STR("node.session.auth.username_in", C, "", AUTH_MAX),
 	STR("node.session.auth.password_in", C | RF_SECRET | RF_SPACES, "", AUTH_MAX),
 	LIST("node.session.auth.chap_algs", C, "MD5", chap_algs),
-	TIMEOUT("node.session.timeo.replacement_timeout", "120"),
+	/* Negative: queue I/O until the session is back or logged out. */
+	INT("node.session.timeo.replacement_timeout", C, "120", -I32_MAX - 1, I32_MAX),
 	TIMEOUT("node.session.err_timeo.abort_timeout", "15"),
 	TIMEOUT("node.session.err_timeo.lu_reset_timeout", "30"),
 	TIMEOUT("node.session.err_timeo.tgt_reset_timeout", "30"),
