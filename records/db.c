@@ -54,6 +54,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -242,6 +243,21 @@ static int check_marker(GDBM_FILE g, const char *path, struct rec_err *err)
 	return rc;
 }
 
+/* True when the file starts like a gdbm file (0x13579acX in either byte
+ * order), so that a short or garbled gdbm file counts as damaged and
+ * anything else as foreign. */
+static bool gdbm_magic(int fd)
+{
+	unsigned char b[4];
+	uint32_t le, be;
+
+	if (pread(fd, b, sizeof(b), 0) != (ssize_t)sizeof(b))
+		return false;
+	le = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+	be = (uint32_t)b[3] | (uint32_t)b[2] << 8 | (uint32_t)b[1] << 16 | (uint32_t)b[0] << 24;
+	return (le & ~0xfu) == 0x13579ac0u || (be & ~0xfu) == 0x13579ac0u;
+}
+
 static int base_open(struct recdb *db, GDBM_FILE *out, struct rec_err *err)
 {
 	int fd = openat(db->dirfd, DB_FILE, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
@@ -259,6 +275,12 @@ static int base_open(struct recdb *db, GDBM_FILE *out, struct rec_err *err)
 	if (check_file(fd, db->db_path, err) < 0) {
 		close(fd);
 		return -1;
+	}
+	if (!gdbm_magic(fd)) {
+		close(fd);
+		return rec_fail(err, REC_E_FOREIGN,
+				"%s is not an iSCSI record database (created by another program?); %s",
+				db->db_path, move_aside);
 	}
 	g = gdbm_fd_open(fd, db->db_path, 0,
 			 GDBM_READER | GDBM_NOLOCK | GDBM_CLOERROR | GDBM_XVERIFY, NULL);

@@ -161,6 +161,11 @@ int rec_key_cmp(const struct rec_key *a, const struct rec_key *b)
 		c = builtin_rank(a->iface) - builtin_rank(b->iface);
 		return c ? c : strcmp(a->iface, b->iface);
 	}
+	if (a->kind == REC_DISCOVERY_ST) {
+		if ((c = strcmp(a->addr, b->addr)))
+			return c;
+		return a->port == b->port ? 0 : a->port < b->port ? -1 : 1;
+	}
 	if ((c = strcmp(a->target, b->target)) || (c = strcmp(a->addr, b->addr)))
 		return c;
 	if (a->port != b->port)
