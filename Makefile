@@ -155,7 +155,8 @@ fuzz: $(FUZZ_BINS)
 # tgtd and the VM suite. Does nothing when everything is already there.
 DEB_PKGS := build-essential pkg-config clang libclang-rt-14-dev \
 	libseccomp-dev libcap-ng-dev libssl-dev libgdbm-dev libnl-3-dev \
-	libnl-genl-3-dev libkmod-dev libcmocka-dev openssl
+	libnl-genl-3-dev libkmod-dev libcmocka-dev openssl \
+	qemu-system-x86 busybox-static tgt cpio xz-utils kmod
 
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \
@@ -168,6 +169,12 @@ deps:
 	@# Debian's open-iscsi, unpacked under build/ (never installed): the
 	@# reference for golden-output tests and the benchmark baseline.
 	tests/reference/open-iscsi fetch
+
+# The VM suite's kernel (Debian's, fetched and unpacked under build/vm)
+# and the base of its initramfs; tests/vm/run also does this on demand.
+.PHONY: vm-image
+vm-image:
+	tests/vm/build-image
 
 install: all
 	install -d -m 0755 $(DESTDIR)$(SBINDIR)
