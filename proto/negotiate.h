@@ -29,8 +29,9 @@
  *   leading-only key on a non-leading connection, a full-feature-only key
  *   (SendTargets), a key received twice, and a reserved constant sent as
  *   an offer all fail the negotiation.
- * - Answers for AND/OR keys whose result our offer already decides are
- *   optional (6.2.2): if none comes, our offer stands.
+ * - Answers for AND/OR keys whose result the offer already decides are
+ *   optional (6.2.2): if the target sends none, our offer stands; we send
+ *   none to such a target offer.
  *
  * - RFC 7144's iSCSIProtocolLevel is left out: its name breaks the
  *   standard-label grammar (lower-case first letter) that proto/textkeys

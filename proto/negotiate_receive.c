@@ -136,6 +136,13 @@ static enum neg_err receive_value(struct neg_state *st, enum neg_key key, const 
 	st->ours[key] = NEG_STATE_DONE;
 	if (te == TEXT_ERR_RANGE)
 		return answer(st, answers, d->name, "Reject");
+	/* 6.2.2: an AND offer of No or an OR offer of Yes decides the result;
+	 * the answer is optional and we leave it out, so a target may make
+	 * such an offer in a response that ends the stage. */
+	if ((d->fn == NEG_FN_AND && !v) || (d->fn == NEG_FN_OR && v)) {
+		neg_apply_number(st, key, v);
+		return NEG_OK;
+	}
 	v = combine(d->fn, neg_our_number(st, key), v);
 	neg_apply_number(st, key, v);
 	if (d->kind == NEG_KIND_BOOL)

@@ -604,11 +604,15 @@ static void target_offers_answered(void **state)
 	assert_string_equal(answered("FirstBurstLength"), "262144");   /* Min */
 	assert_int_equal(recv(OPER, "DefaultTime2Wait", "0"), NEG_OK);
 	assert_string_equal(answered("DefaultTime2Wait"), "2");        /* Max */
+	/* AND with No and OR with Yes decide the result: no answer. */
 	assert_int_equal(recv(OPER, "ImmediateData", "No"), NEG_OK);
-	assert_string_equal(answered("ImmediateData"), "No");          /* AND */
+	assert_null(answered("ImmediateData"));
 	assert_false(fx.st.params.immediate_data);
 	assert_int_equal(recv(OPER, "InitialR2T", "Yes"), NEG_OK);
-	assert_string_equal(answered("InitialR2T"), "Yes");            /* OR */
+	assert_null(answered("InitialR2T"));
+	assert_true(fx.st.params.initial_r2t);
+	assert_int_equal(recv(OPER, "DataSequenceInOrder", "No"), NEG_OK);
+	assert_string_equal(answered("DataSequenceInOrder"), "Yes");   /* OR, ours Yes */
 	assert_int_equal(recv(OPER, "DataPDUInOrder", "No"), NEG_OK);
 	assert_string_equal(answered("DataPDUInOrder"), "Yes");        /* OR, ours Yes */
 	assert_int_equal(recv(OPER, "HeaderDigest", "CRC32C,None"), NEG_OK);
