@@ -1,0 +1,88 @@
+#include "policy/worker_states.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#define IN(s) (1u << (s))
+#define STAY WS_COUNT           /* next state: unchanged */
+#define ONCE true
+#define MANY false
+
+struct worker_rule {
+	enum worker_role role;
+	unsigned states;        /* IN(state) | ...: where the message is allowed */
+	enum msg_type type;
+	enum worker_state next;
+	bool once;              /* at most once in the worker's life */
+};
+
+/* Each role is a straight line: NEW -HELLO-> READY -job-> RUNNING
+ * -result-> DONE. LOG is allowed until the final message; after it the
+ * worker has nothing more to say. Rows for messages the monitor sends
+ * (DISC_START) let both sides walk the same table. */
+static const struct worker_rule rules[] = {
+	/* role            states                              message          next        */
+	{ ROLE_DISCOVERY, IN(WS_NEW),                          MSG_HELLO,       WS_READY,   ONCE },
+	{ ROLE_DISCOVERY, IN(WS_NEW) | IN(WS_READY) | IN(WS_RUNNING),
+	                                                       MSG_LOG,         STAY,       MANY },
+	{ ROLE_DISCOVERY, IN(WS_READY),                        MSG_DISC_START,  WS_RUNNING, ONCE },
+	{ ROLE_DISCOVERY, IN(WS_RUNNING),                      MSG_DISC_RECORD, STAY,       MANY },
+	{ ROLE_DISCOVERY, IN(WS_RUNNING),                      MSG_DISC_DONE,   WS_DONE,    ONCE },
+	{ ROLE_DISCOVERY, IN(WS_RUNNING),                      MSG_DISC_ERROR,  WS_DONE,    ONCE },
+
+	{ ROLE_LOGIN,     IN(WS_NEW),                          MSG_HELLO,       WS_READY,   ONCE },
+	{ ROLE_LOGIN,     IN(WS_NEW) | IN(WS_READY),           MSG_LOG,         STAY,       MANY },
+};
+
+void worker_track_init(struct worker_track *t, enum worker_role role)
+{
+	memset(t, 0, sizeof(*t));
+	t->role = role;
+	t->state = WS_NEW;
+}
+
+const char *worker_state_name(enum worker_state s)
+{
+	static const char *const names[WS_COUNT] = {
+		[WS_NEW] = "new",
+		[WS_READY] = "ready",
+		[WS_RUNNING] = "running",
+		[WS_DONE] = "done",
+	};
+
+	return (unsigned)s < WS_COUNT ? names[s] : "invalid";
+}
+
+enum worker_verdict worker_step(struct worker_track *t, enum msg_type type, const char **why)
+{
+	const char *dummy;
+	int idx = msg_type_index(type);
+
+	if (!why)
+		why = &dummy;
+	*why = NULL;
+	if (idx < 0) {
+		*why = "undeclared message type";
+		return WORKER_KILL;
+	}
+	if ((unsigned)t->state >= WS_COUNT) {
+		*why = "worker in an invalid state";
+		return WORKER_KILL;
+	}
+	if (t->once_seen[idx]) {
+		*why = "one-shot message repeated";
+		return WORKER_KILL;
+	}
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+		const struct worker_rule *r = &rules[i];
+		if (r->role != t->role || r->type != type || !(r->states & IN(t->state)))
+			continue;
+		if (r->once)
+			t->once_seen[idx] = true;
+		if (r->next != STAY)
+			t->state = r->next;
+		return WORKER_ALLOW;
+	}
+	*why = "message not allowed for this role in this state";
+	return WORKER_KILL;
+}

@@ -1,0 +1,89 @@
+/* Every message between the monitor and its workers, declared once.
+ *
+ * privsep/msg.h turns this table into the enum msg_type and one payload
+ * struct per message; privsep/msg.c turns it into the encoder, the decoder
+ * and the size bounds. Nothing else describes a layout, so the two sides
+ * cannot disagree. Adding a message is one MSG_TABLE line, one
+ * MSG_FIELDS_<NAME> list, and its rows in policy/worker_states.c.
+ *
+ *   M(code, NAME, name, sender, fd)
+ *	code    the wire type, 1..65535, never reused for something else
+ *	sender  MSG_BY_WORKER or MSG_BY_MONITOR: the only side that may send it
+ *	fd      MSG_FD_NONE, or MSG_FD_ONE when exactly one descriptor rides along
+ *
+ *   MSG_FIELDS_<NAME>(F), the payload in wire order:
+ *	F(U8|U16|U32|U64, member, min, max)  big-endian integer in [min, max]
+ *	F(STR, member, min, max)             16-bit length, then that many bytes;
+ *	                                     length in [min, max], no NUL byte;
+ *	                                     a terminated char[max + 1] in the struct
+ */
+#ifndef PRIVSEP_MSG_TYPES_H
+#define PRIVSEP_MSG_TYPES_H
+
+#include "base/exitcodes.h"
+#include "policy/roles.h"
+
+/* Raised whenever a layout changes: HELLO refuses a worker binary built
+ * from another version than the monitor (a half-upgraded install). */
+#define MSG_PROTO_VERSION 1
+
+/* RFC 3720 3.2.6.1: an iSCSI name is at most 223 bytes. */
+#define MSG_ISCSI_NAME_MAX 223
+/* A DNS name (255) or an IP literal; TargetAddress without port and tag. */
+#define MSG_ADDRESS_MAX 255
+#define MSG_LOG_TEXT_MAX 1000
+
+enum msg_log_level {
+	MSG_LOG_ERROR = 0,
+	MSG_LOG_WARN = 1,
+	MSG_LOG_INFO = 2,
+	MSG_LOG_DEBUG = 3,
+};
+
+#define MSG_TABLE(M)                                                         \
+	M(1, HELLO,       hello,       MSG_BY_WORKER,  MSG_FD_NONE)          \
+	M(2, LOG,         log,         MSG_BY_WORKER,  MSG_FD_NONE)          \
+	M(3, DISC_START,  disc_start,  MSG_BY_MONITOR, MSG_FD_ONE)           \
+	M(4, DISC_RECORD, disc_record, MSG_BY_WORKER,  MSG_FD_NONE)          \
+	M(5, DISC_DONE,   disc_done,   MSG_BY_WORKER,  MSG_FD_NONE)          \
+	M(6, DISC_ERROR,  disc_error,  MSG_BY_WORKER,  MSG_FD_NONE)
+
+/* First message of every worker, sent once its sandbox is in place and
+ * before it has any network descriptor. */
+#define MSG_FIELDS_HELLO(F)                                                  \
+	F(U32, role, ROLE_FIRST, ROLE_LAST)                                  \
+	F(U32, version, MSG_PROTO_VERSION, MSG_PROTO_VERSION)
+
+/* A log line; the monitor logs it with the worker's role and pid, after
+ * base/log.c has replaced control characters. */
+#define MSG_FIELDS_LOG(F)                                                    \
+	F(U8, level, MSG_LOG_ERROR, MSG_LOG_DEBUG)                           \
+	F(STR, text, 1, MSG_LOG_TEXT_MAX)
+
+/* Monitor to discovery worker: the TCP connection to the portal, already
+ * connected by the monitor (workers cannot create sockets), and what the
+ * worker needs to run SendTargets over it. portal is for messages only. */
+#define MSG_FIELDS_DISC_START(F)                                             \
+	F(STR, initiator_name, 1, MSG_ISCSI_NAME_MAX)                        \
+	F(STR, initiator_alias, 0, 255)                                      \
+	F(STR, portal, 1, MSG_ADDRESS_MAX + 8)                               \
+	F(U32, timeout_ms, 1, 3600000)
+
+/* One target portal from the SendTargets response. */
+#define MSG_FIELDS_DISC_RECORD(F)                                            \
+	F(STR, target_name, 1, MSG_ISCSI_NAME_MAX)                           \
+	F(STR, address, 1, MSG_ADDRESS_MAX)                                  \
+	F(U16, port, 1, 65535)                                               \
+	F(U16, tpgt, 0, 65535)
+
+/* Discovery finished; records is how many DISC_RECORDs were sent, so the
+ * monitor can tell a complete answer from a cut-off one. */
+#define MSG_FIELDS_DISC_DONE(F)                                              \
+	F(U32, records, 0, 65535)
+
+/* Discovery failed: an iscsiadm exit code and one line for the user. */
+#define MSG_FIELDS_DISC_ERROR(F)                                             \
+	F(U32, code, ISCSI_ERR, ISCSI_ERR_SESSION_NOT_CONNECTED)             \
+	F(STR, reason, 1, 255)
+
+#endif
