@@ -20,6 +20,7 @@
 # Waiting and finding:
 #   wait_for SECONDS CMD... polls CMD every 0.1 s until it succeeds
 #   session_disk IQN        prints the sdX of the logged-in session to IQN
+#   tcp_listening PORT      something listens on 127.0.0.1 or 0.0.0.0:PORT
 #
 # Everything runs on the guest's own loopback; files live in /tmp (tmpfs).
 
@@ -129,7 +130,8 @@ tgt_start() {
 	wait_for 10 tcp_listening "$TGT_PORT"
 }
 
-# tcp_listening PORT: something listens on TCP PORT (IPv4).
+# tcp_listening PORT: something listens on TCP PORT (IPv4; busybox nc
+# cannot probe without connecting).
 tcp_listening() {
 	local hex
 	hex=$(printf ':%04X ' "$1")

@@ -1,6 +1,7 @@
 # Guest side of tests/vm/reference_login.sh: Debian's open-iscsi logs in
 # to tgtd through the kernel's iscsi_tcp, moves 16 MiB each way and logs
 # out. The baseline the project's own initiator is held to.
+# shellcheck source=lib.sh
 . /guest/lib.sh
 
 portal=127.0.0.1:$TGT_PORT
