@@ -157,11 +157,14 @@ static inline int teardown(void **state)
 	return 0;
 }
 
-/* A fresh harness within one test (the seed name is dropped). */
+/* A fresh harness within one test; the seed then records the last run. */
 static inline void reset(void)
 {
+	const char *seed = H.seed;
+
 	release();
 	setup(NULL);
+	H.seed = seed;
 }
 
 #define SEED(name) (H.seed = (name))
