@@ -10,7 +10,6 @@
 #include "adm/print.h"
 #include "adm/select.h"
 #include "base/exitcodes.h"
-#include "records/config.h"
 #include "records/db.h"
 
 enum disc_type { DT_NONE, DT_ST, DT_ISNS, DT_SLP, DT_FW };
@@ -68,6 +67,7 @@ static int need_portal(const struct adm_opts *o, struct rec_key *key)
 		return rc;
 	memset(key, 0, sizeof(*key));
 	key->kind = REC_DISCOVERY_ST;
+	key->tpgt = REC_TPGT_NONE;  /* as rec_key_of() leaves it */
 	snprintf(key->addr, sizeof(key->addr), "%s", p.addr);
 	key->port = p.port;
 	return 0;
@@ -213,16 +213,15 @@ static int discovery_delete(struct recdb *db, const struct rec_key *key, bool db
 
 static int discovery_new(const struct adm_opts *o, struct recdb *db, const struct rec_key *key)
 {
-	struct iscsid_conf conf;
 	struct rec_err err;
 	struct rec *r;
 	char port[16];
 	int rc;
 
-	if ((rc = adm_check_updates(o, REC_DISCOVERY_ST)) || (rc = adm_conf_load(&conf)))
+	if ((rc = adm_check_updates(o, REC_DISCOVERY_ST)))
 		return rc;
-	r = iscsid_conf_new_discovery(&conf);
-	iscsid_conf_free(&conf);
+	/* Compiled defaults, as open-iscsi 2.1.8's -o new. */
+	r = rec_new(REC_DISCOVERY_ST);
 	if (!r)
 		return adm_fail(ISCSI_ERR_NOMEM, "out of memory");
 	snprintf(port, sizeof(port), "%d", key->port);

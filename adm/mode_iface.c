@@ -21,6 +21,7 @@ static void iface_key(struct rec_key *k, const char *name)
 {
 	memset(k, 0, sizeof(*k));
 	k->kind = REC_IFACE;
+	k->tpgt = REC_TPGT_NONE;  /* as rec_key_of() leaves it */
 	snprintf(k->iface, sizeof(k->iface), "%s", name);
 }
 
@@ -69,6 +70,10 @@ static int iface_list(struct recdb *db, int level, const char *only)
 
 	if (level > 0 && recdb_list(db, &nf, &nodes, &c.n_nodes, &err) < 0)
 		return adm_fail_rec(&err);
+	/* open-iscsi's tree walks the node records: with none it prints
+	 * nothing at all, not even the ifaces. */
+	if (level > 0 && c.n_nodes == 0)
+		return 0;
 	c.nodes = nodes;
 	rc = recdb_foreach(db, &f, list_one, &c, &err);
 	free(nodes);

@@ -8,7 +8,6 @@
 #include "adm/print.h"
 #include "adm/select.h"
 #include "base/exitcodes.h"
-#include "records/config.h"
 #include "records/db.h"
 
 static int refuse_daemon_options(const struct adm_opts *o)
@@ -78,8 +77,7 @@ static int node_show(struct recdb *db, const struct rec_filter *f, bool secrets)
 
 static int node_new(const struct adm_opts *o, struct recdb *db)
 {
-	struct iscsid_conf conf;
-	struct rec_key ikey = { .kind = REC_IFACE };
+	struct rec_key ikey = { .kind = REC_IFACE, .tpgt = REC_TPGT_NONE };
 	struct rec *node = NULL, *iface = NULL;
 	struct rec_err err;
 	struct portal p;
@@ -95,12 +93,9 @@ static int node_new(const struct adm_opts *o, struct recdb *db)
 	snprintf(ikey.iface, sizeof(ikey.iface), "%s", iname ? iname : REC_IFACE_DEFAULT);
 	if (recdb_get(db, &ikey, &iface, &err) < 0)
 		return adm_fail_rec(&err);
-	if ((rc = adm_conf_load(&conf))) {
-		rec_free(iface);
-		return rc;
-	}
-	node = iscsid_conf_new_node(&conf);
-	iscsid_conf_free(&conf);
+	/* open-iscsi 2.1.8 gives a record made by -o new its compiled
+	 * defaults, not iscsid.conf's (those are for discovered records). */
+	node = rec_new(REC_NODE);
 	if (!node) {
 		rec_free(iface);
 		return adm_fail(ISCSI_ERR_NOMEM, "out of memory");

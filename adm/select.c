@@ -1,6 +1,7 @@
 #include "adm/select.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "adm/msg.h"
 #include "base/exitcodes.h"
@@ -11,15 +12,6 @@ int adm_db_open(struct recdb **db)
 	struct rec_err err;
 
 	if (recdb_open(NULL, db, &err) < 0)
-		return adm_fail_rec(&err);
-	return 0;
-}
-
-int adm_conf_load(struct iscsid_conf *conf)
-{
-	struct rec_err err;
-
-	if (iscsid_conf_load(conf, NULL, &err) < 0)
 		return adm_fail_rec(&err);
 	return 0;
 }
@@ -96,11 +88,27 @@ int adm_node_filter(const struct adm_opts *o, struct rec_filter *f, struct porta
 	return adm_node_iface(o, &f->iface);
 }
 
+/* Keys that open-iscsi refuses to -o update although the schema lets
+ * records/ set them (discovery fills them in). */
+static bool lookup_only(const struct rec *r, const char *name)
+{
+	return rec_kind_of(r) == REC_NODE &&
+	       (!strcmp(name, "node.discovery_address") || !strcmp(name, "node.discovery_port") ||
+		!strcmp(name, "node.discovery_type"));
+}
+
 int adm_apply_updates(const struct adm_opts *o, struct rec *r, struct rec_err *err)
 {
-	for (int i = 0; i < o->n_params; i++)
-		if (rec_update(r, o->params[i].name, o->params[i].value, err) < 0)
+	for (int i = 0; i < o->n_params; i++) {
+		const char *name = o->params[i].name;
+
+		if (lookup_only(r, name))
+			return rec_fail(err, REC_E_READONLY,
+					"Cannot modify %s. It is used to look up the record and cannot be changed.",
+					name);
+		if (rec_update(r, name, o->params[i].value, err) < 0)
 			return -1;
+	}
 	return 0;
 }
 

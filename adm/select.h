@@ -1,4 +1,4 @@
-/* From options to records: opening the database and iscsid.conf, and
+/* From options to records: opening the database, and
  * turning -T, -p and -I into checked values and record filters. Each
  * function prints its own one-line error and returns an exit code (0 on
  * success), so mode handlers just pass failures up. */
@@ -6,12 +6,10 @@
 #define ADM_SELECT_H
 
 #include "adm/options.h"
-#include "records/config.h"
 #include "records/db.h"
 #include "records/portal.h"
 
 int adm_db_open(struct recdb **db);
-int adm_conf_load(struct iscsid_conf *conf);
 
 /* -T must be an iSCSI name that a record could hold; checked by the
  * record layer's own rules so that selection and creation agree. */

@@ -69,7 +69,7 @@ static const char usage_text[] =
 "-I combine; an option left out matches every record.\n"
 "\n"
 "Files (each prefixed by $ISCSI_ROOT when it is set):\n"
-"  /etc/iscsi/iscsid.conf          defaults of new records\n"
+"  /etc/iscsi/iscsid.conf          defaults of discovered records\n"
 "  /etc/iscsi/initiatorname.iscsi  this initiator's iSCSI name\n"
 "  /var/lib/iscsi                  the record database\n"
 "\n"
