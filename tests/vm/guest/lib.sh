@@ -21,6 +21,7 @@
 #   wait_for SECONDS CMD... polls CMD every 0.1 s until it succeeds
 #   session_disk IQN        prints the sdX of the logged-in session to IQN
 #   tcp_listening PORT      something listens on 127.0.0.1 or 0.0.0.0:PORT
+#   now / since T           seconds since boot; seconds since T (0.01 s)
 #
 # Everything runs on the guest's own loopback; files live in /tmp (tmpfs).
 
@@ -80,6 +81,14 @@ wait_for() {
 		[ $tries -gt 0 ] || return 1
 		sleep 0.1
 	done
+}
+
+now() {
+	cut -d' ' -f1 /proc/uptime
+}
+
+since() {
+	awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'
 }
 
 # Loads every module of /lib/modules/load-order (written by build-image,
