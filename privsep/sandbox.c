@@ -72,7 +72,7 @@ static int open_empty_root(const char *dir, char *err, size_t errlen)
 		     dir);
 		goto bad;
 	}
-	int dfd = dup(fd);
+	int dfd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
 	DIR *d = dfd < 0 ? NULL : fdopendir(dfd);
 	if (!d) {
 		if (dfd >= 0)

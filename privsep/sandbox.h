@@ -23,6 +23,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "base/paths.h"
 #include "policy/roles.h"
 
 /* Default account of the workers: one of their own, so that no other
@@ -30,8 +31,9 @@
 #define SANDBOX_DEFAULT_USER "_iscsid"
 /* Used when that account does not exist: "nobody"/"nogroup". */
 #define SANDBOX_FALLBACK_ID 65534
-/* Default empty root, below ISCSID_RUN_DIR (prefixed by ISCSI_ROOT). */
-#define SANDBOX_EMPTY_DIR "/run/iscsid/empty"
+/* Default empty root, below the run directory (prefix it with
+ * iscsi_path() like every default path). */
+#define SANDBOX_EMPTY_DIR ISCSID_RUN_DIR "/empty"
 /* The worker's end of the monitor channel; further given descriptors
  * follow it (4, 5, ...). */
 #define WORKER_FD_MONITOR 3

@@ -38,11 +38,22 @@ struct launch {
 	char *argv[1 + 5 + 2 + MAX_EXTRA + 1];
 };
 
+/* An absolute path as it is; a name beside /proc/self/exe otherwise. */
+static int locate(const char *program, char *out, size_t size)
+{
+	if (program[0] != '/')
+		return helper_path(out, size, program);
+	size_t n = strlen(program);
+	if (n >= size)
+		return -1;
+	memcpy(out, program, n + 1);
+	return 0;
+}
+
 static int build_launch(const struct spawn_req *req, struct launch *l, char *err, size_t errlen)
 {
 	const struct sandbox_conf *c = req->conf;
 	const char *role = worker_role_name(c->role);
-	int n;
 
 	if (!role)
 		return fail(err, errlen, "spawn: unknown role %d", (int)c->role);
@@ -51,12 +62,9 @@ static int build_launch(const struct spawn_req *req, struct launch *l, char *err
 	for (unsigned i = 0; i < c->nfds; i++)
 		if (req->fds[i] < 0 || fcntl(req->fds[i], F_GETFD) < 0)
 			return fail(err, errlen, "spawn: descriptor %d is not open", req->fds[i]);
-	if (req->program[0] == '/')
-		n = snprintf(l->path, sizeof(l->path), "%s", req->program) < (int)sizeof(l->path)
-			    ? 0 : -1;
-	else
-		n = helper_path(l->path, sizeof(l->path), req->program);
-	if (n < 0)
+	if (!c->root_dir || c->root_dir[0] != '/')
+		return fail(err, errlen, "spawn: the worker root must be an absolute path");
+	if (locate(req->program, l->path, sizeof(l->path)) < 0)
 		return fail(err, errlen, "spawn: cannot locate %s", req->program);
 
 	if (snprintf(l->opt[3], ARG_MAX_LEN, "--root=%s", c->root_dir) >= ARG_MAX_LEN)
@@ -103,6 +111,9 @@ static int arrange_fds(const int *fds, unsigned nfds, bool keep_stderr, int *rep
 	for (unsigned i = 0; i < nfds; i++)
 		if (dup2(high[i], WORKER_FD_MONITOR + (int)i) < 0)
 			return -1;
+	/* A daemon's own fd 2 may be closed: then there is nothing to keep. */
+	if (keep_stderr && fcntl(2, F_GETFD) < 0)
+		keep_stderr = false;
 	int null = open("/dev/null", O_RDWR);
 	if (null < 0)
 		return -1;

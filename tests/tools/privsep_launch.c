@@ -60,7 +60,7 @@ static void hand_over_pipe(int ch)
 
 int main(int argc, char **argv)
 {
-	const char *user = NULL, *root = "/run/iscsid/empty";
+	const char *user = NULL, *root = SANDBOX_EMPTY_DIR;
 	bool trap = false;
 	int i = 1;
 

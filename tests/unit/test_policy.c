@@ -11,7 +11,9 @@
 #include <seccomp.h>
 #include <stdio.h>
 #include <string.h>
+#include <errno.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -20,6 +22,7 @@
 #include "policy/roles.h"
 #include "policy/seccomp_roles.h"
 #include "policy/worker_states.h"
+#include "privsep/peercred.h"
 
 /* ---- worker states ---- */
 
@@ -195,6 +198,37 @@ static void callers_table(void **state)
 	assert_string_equal(ctl_request_name((enum ctl_request)0), "unknown");
 }
 
+/* The credentials the table judges come from the kernel, not the peer. */
+static void callers_from_a_real_socket(void **state)
+{
+	int sv[2];
+	gid_t groups[64], mine[64];
+	struct ctl_caller c;
+	pid_t pid = 0;
+
+	(void)state;
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	assert_int_equal(peercred_get(sv[0], &c, &pid, groups, 64), 0);
+	assert_int_equal(c.uid, getuid());
+	assert_int_equal(c.gid, getgid());
+	assert_int_equal(pid, getpid());
+	int n = getgroups(64, mine);
+	assert_int_equal(c.ngroups, n);
+	for (int i = 0; i < n; i++)
+		assert_int_equal(c.groups[i], mine[i]);
+	struct caller_policy pol = { .has_reader_group = false };
+	assert_int_equal(caller_permits(&pol, &c, CTL_LOGIN),
+			 getuid() == 0 ? CALLER_ALLOW : CALLER_DENY);
+	/* More groups than room: refused, never judged on a partial list. */
+	if (n > 0) {
+		errno = 0;
+		assert_int_equal(peercred_get(sv[0], &c, NULL, groups, 0), -1);
+		assert_int_equal(errno, ERANGE);
+	}
+	close(sv[0]);
+	close(sv[1]);
+}
+
 /* ---- seccomp allow-lists ---- */
 
 static void seccomp_lists_are_sound(void **state)
@@ -328,6 +362,7 @@ int main(void)
 		cmocka_unit_test(one_shot_repeats_kill),
 		cmocka_unit_test(state_and_role_names),
 		cmocka_unit_test(callers_table),
+		cmocka_unit_test(callers_from_a_real_socket),
 		cmocka_unit_test(seccomp_lists_are_sound),
 		cmocka_unit_test(monitor_and_worker_caps),
 	};
