@@ -16,9 +16,9 @@
  * LOCKING. gdbm's own locking allows one writer or many readers per open
  * file and is tied to its descriptor; we need many processes doing short
  * operations. Every call takes flock(records.lock): LOCK_SH to read,
- * LOCK_EX to write, polled with LOCK_NB and a growing sleep (0.1 to 2 ms)
- * up to a bounded wait (10 s by default, then REC_E_LOCK_TIMEOUT), and
- * opens gdbm with GDBM_NOLOCK under it. A write reads the current record,
+ * LOCK_EX to write, waiting in a blocking flock() that a 100 ms SIGALRM
+ * tick interrupts to enforce a bounded wait (10 s by default, then
+ * REC_E_LOCK_TIMEOUT), and uses gdbm with GDBM_NOLOCK under it. A write reads the current record,
  * changes it and appends the result under one LOCK_EX, which is why
  * concurrent updates of different keys of one record never lose one.
  *
@@ -33,9 +33,10 @@
  *   entry is torn or absent: readers ignore a torn tail and the next
  *   writer cuts it off, so the transaction is entirely absent, as it was
  *   never reported done. After fdatasync it is entirely present.
- * - When the log passes 512 KiB a writer compacts, still under LOCK_EX:
- *   it writes base + log into records.db.tmp, fsyncs it, renames it over
- *   records.db, fsyncs the directory, and empties the log. Killed before
+ * - When the log passes 64 KiB a writer compacts, still under LOCK_EX:
+ *   it copies records.db to records.db.tmp, applies the log's changes to
+ *   the copy with gdbm, fsyncs it, renames it over records.db, fsyncs the
+ *   directory, and empties the log (bumping its generation). Killed before
  *   the rename: the old base and the full log are intact (the tmp file is
  *   discarded next time). Killed after the rename but before the log is
  *   emptied: the new base already holds the log's effect, and replaying
@@ -54,6 +55,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,7 +76,7 @@
 #define LOCK_FILE "records.lock"
 
 #define DEFAULT_LOCK_TIMEOUT_MS 10000
-#define DEFAULT_COMPACT_BYTES   (512u << 10)
+#define DEFAULT_COMPACT_BYTES   (64u << 10)
 
 static const char move_aside[] = "move it aside and re-run discovery";
 
@@ -180,35 +183,92 @@ static int open_dir(struct recdb *db, struct rec_err *err)
 	return 0;
 }
 
-static int lock(struct recdb *db, int how, struct rec_err *err)
+static long elapsed_ms(const struct timespec *start)
 {
-	struct timespec start, now;
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - start->tv_sec) * 1000 + (now.tv_nsec - start->tv_nsec) / 1000000;
+}
+
+static int lock_timeout(struct recdb *db, struct rec_err *err)
+{
+	return rec_fail(err, REC_E_LOCK_TIMEOUT,
+			"%s: the record database is locked by another process (waited %d ms); try again",
+			db->lock_path, db->timeout_ms);
+}
+
+/* Fallback when SIGALRM is blocked: poll with a growing sleep. */
+static int lock_polling(struct recdb *db, int how, const struct timespec *start,
+			struct rec_err *err)
+{
 	long delay_us = 100;
 
-	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (;;) {
-		struct timespec nap;
-		long elapsed_ms;
+		struct timespec nap = { 0, delay_us * 1000 };
 
 		if (flock(db->lockfd, how | LOCK_NB) == 0)
 			return 0;
-		if (errno == EINTR)
-			continue;
-		if (errno != EWOULDBLOCK)
+		if (errno != EINTR && errno != EWOULDBLOCK)
 			return io_fail(db->lock_path, "flock", err);
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		elapsed_ms = (now.tv_sec - start.tv_sec) * 1000 +
-			     (now.tv_nsec - start.tv_nsec) / 1000000;
-		if (elapsed_ms >= db->timeout_ms)
-			return rec_fail(err, REC_E_LOCK_TIMEOUT,
-					"%s: the record database is locked by another process (waited %d ms); try again",
-					db->lock_path, db->timeout_ms);
-		nap.tv_sec = 0;
-		nap.tv_nsec = delay_us * 1000;
+		if (elapsed_ms(start) >= db->timeout_ms)
+			return lock_timeout(db, err);
 		nanosleep(&nap, NULL);
 		if (delay_us < 2000)
 			delay_us *= 2;
 	}
+}
+
+static void on_lock_tick(int sig)
+{
+	(void)sig;
+}
+
+/* Waits in a blocking flock(), which the kernel wakes as soon as the lock
+ * is free, instead of polling, which lets a waiter starve while others
+ * keep re-taking the lock. A per-thread timer sends SIGALRM every 100 ms
+ * to interrupt the wait and check the deadline; the caller's SIGALRM
+ * disposition is restored before returning. */
+static int lock(struct recdb *db, int how, struct rec_err *err)
+{
+	struct sigevent sev = { .sigev_notify = SIGEV_THREAD_ID, .sigev_signo = SIGALRM };
+	struct itimerspec tick = { { 0, 100000000 }, { 0, 100000000 } };
+	struct sigaction sa = { .sa_handler = on_lock_tick }, old_sa;
+	struct timespec start;
+	sigset_t mask;
+	timer_t timer;
+	int rc, saved;
+
+	if (flock(db->lockfd, how | LOCK_NB) == 0)
+		return 0;
+	if (errno != EWOULDBLOCK && errno != EINTR)
+		return io_fail(db->lock_path, "flock", err);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	if (pthread_sigmask(SIG_BLOCK, NULL, &mask) != 0 || sigismember(&mask, SIGALRM))
+		return lock_polling(db, how, &start, err);
+	sev._sigev_un._tid = gettid();
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGALRM, &sa, &old_sa) < 0)
+		return lock_polling(db, how, &start, err);
+	if (timer_create(CLOCK_MONOTONIC, &sev, &timer) < 0) {
+		sigaction(SIGALRM, &old_sa, NULL);
+		return lock_polling(db, how, &start, err);
+	}
+	timer_settime(timer, 0, &tick, NULL);
+	for (;;) {
+		rc = flock(db->lockfd, how);
+		saved = errno;
+		if (rc == 0 || saved != EINTR || elapsed_ms(&start) >= db->timeout_ms)
+			break;
+	}
+	timer_delete(timer);
+	sigaction(SIGALRM, &old_sa, NULL);
+	if (rc == 0)
+		return 0;
+	if (saved == EINTR)
+		return lock_timeout(db, err);
+	errno = saved;
+	return io_fail(db->lock_path, "flock", err);
 }
 
 static void unlock(struct recdb *db)
@@ -355,7 +415,8 @@ static int write_base(struct recdb_txn *v, struct rec_err *err)
 	fd = open_file(db, TMP_FILE, c.tmp_path, O_RDWR | O_CREAT | O_EXCL, NULL, err);
 	if (fd < 0)
 		return errno == EEXIST ? io_fail(c.tmp_path, "create", err) : -1;
-	c.out = gdbm_fd_open(fd, c.tmp_path, 0, GDBM_NEWDB | GDBM_NOLOCK | GDBM_CLOERROR, NULL);
+	c.out = gdbm_fd_open(fd, c.tmp_path, 0,
+			     GDBM_NEWDB | GDBM_NOLOCK | GDBM_NOMMAP | GDBM_CLOERROR, NULL);
 	if (!c.out)
 		return rec_fail(err, REC_E_IO, "%s: cannot create: %s", c.tmp_path,
 				gdbm_strerror(gdbm_errno));
@@ -376,52 +437,186 @@ static int write_base(struct recdb_txn *v, struct rec_err *err)
 	return sync_dir(db, err);
 }
 
-static int compact(struct recdb_txn *v, struct rec_err *err)
+static int copy_bytes(int in, int out, const char *path, struct rec_err *err)
 {
-	if (write_base(v, err) < 0)
-		return -1;
-	return redolog_reset(v->db->logfd, v->db->log_path, &v->st, err);
-}
+	char buf[65536];
+	ssize_t n;
 
-int view_open(struct recdb *db, bool exclusive, struct recdb_txn *v, struct rec_err *err)
-{
-	memset(v, 0, sizeof(*v));
-	v->db = db;
-	v->exclusive = exclusive;
-	strmap_init(&v->log);
-	strmap_init(&v->pending);
-	if (lock(db, exclusive ? LOCK_EX : LOCK_SH, err) < 0)
-		return -1;
-	if (redolog_load(db->logfd, db->log_path, &v->log, &v->st, err) < 0 ||
-	    base_open(db, &v->base, err) < 0) {
-		view_close(v);
-		return -1;
+	for (;;) {
+		n = copy_file_range(in, NULL, out, NULL, 1 << 30, 0);
+		if (n > 0)
+			continue;
+		if (n == 0)
+			return 0;
+		if (errno == EINTR)
+			continue;
+		if (errno != EXDEV && errno != ENOSYS && errno != EINVAL && errno != EOPNOTSUPP)
+			return io_fail(path, "copy", err);
+		break;
+	}
+	/* No in-kernel copy here: plain read/write. */
+	while ((n = read(in, buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || write(out, buf, (size_t)n) != n)
+			return io_fail(path, "copy", err);
 	}
 	return 0;
 }
 
+static int fold_entry(GDBM_FILE g, const struct strmap_entry *e, const char *path,
+		      struct rec_err *err)
+{
+	datum key = { .dptr = e->key, .dsize = (int)e->klen };
+
+	if (e->val)
+		return store(g, e->key, e->klen, e->val, e->vlen, path, err);
+	if (gdbm_delete(g, key) != 0 && gdbm_errno != GDBM_ITEM_NOT_FOUND)
+		return rec_fail(err, REC_E_IO, "%s: cannot delete a record: %s", path,
+				gdbm_strerror(gdbm_errno));
+	return 0;
+}
+
+/* Compaction proper: copies the base into records.db.tmp in one go
+ * (copy_file_range), applies the log's changes to the copy with gdbm,
+ * fsyncs it and renames it over the base. The cost is one sequential copy
+ * plus one gdbm operation per changed record, instead of one per record
+ * for a rewrite. The base itself is never written. */
+static int fold_log(struct recdb_txn *v, struct rec_err *err)
+{
+	struct recdb *db = v->db;
+	const struct strmap_entry *e;
+	char tmp_path[PATH_MAX + 16];
+	size_t pos = 0;
+	GDBM_FILE g;
+	int in, fd, rc;
+
+	snprintf(tmp_path, sizeof(tmp_path), "%s/%s", db->dir, TMP_FILE);
+	if (unlinkat(db->dirfd, TMP_FILE, 0) < 0 && errno != ENOENT)
+		return io_fail(tmp_path, "unlink", err);
+	in = open_file(db, DB_FILE, db->db_path, O_RDONLY, NULL, err);
+	if (in < 0)
+		return -1;
+	fd = open_file(db, TMP_FILE, tmp_path, O_RDWR | O_CREAT | O_EXCL, NULL, err);
+	if (fd < 0) {
+		close(in);
+		return errno == EEXIST ? io_fail(tmp_path, "create", err) : -1;
+	}
+	rc = copy_bytes(in, fd, tmp_path, err);
+	close(in);
+	if (rc == 0 && lseek(fd, 0, SEEK_SET) < 0)
+		rc = io_fail(tmp_path, "seek", err);
+	if (rc < 0) {
+		close(fd);
+		unlinkat(db->dirfd, TMP_FILE, 0);
+		return -1;
+	}
+	g = gdbm_fd_open(fd, tmp_path, 0, GDBM_WRITER | GDBM_NOLOCK | GDBM_NOMMAP | GDBM_CLOERROR,
+			 NULL);
+	if (!g) {
+		unlinkat(db->dirfd, TMP_FILE, 0);
+		return gdbm_damaged(db->db_path, err);
+	}
+	rc = check_marker(g, db->db_path, err);
+	while (!rc && (e = strmap_next(&db->log, &pos)))
+		rc = fold_entry(g, e, tmp_path, err);
+	if (!rc && (gdbm_sync(g) != 0 || fsync(gdbm_fdesc(g)) < 0))
+		rc = io_fail(tmp_path, "fsync", err);
+	if (gdbm_close(g) != 0 && !rc)
+		rc = io_fail(tmp_path, "close", err);
+	if (!rc && renameat(db->dirfd, TMP_FILE, db->dirfd, DB_FILE) < 0)
+		rc = io_fail(db->db_path, "rename", err);
+	if (rc) {
+		unlinkat(db->dirfd, TMP_FILE, 0);
+		return -1;
+	}
+	return sync_dir(db, err);
+}
+
+static void forget_base(struct recdb *db)
+{
+	if (db->base)
+		gdbm_close(db->base);
+	db->base = NULL;
+}
+
+static int compact(struct recdb_txn *v, struct rec_err *err)
+{
+	struct recdb *db = v->db;
+	int rc = v->base ? fold_log(v, err) : write_base(v, err);
+
+	/* Whatever happened, the cached base may no longer be the file's. */
+	forget_base(db);
+	v->base = NULL;
+	if (rc == 0)
+		rc = redolog_reset(db->logfd, db->log_path, &db->st, err);
+	if (rc == 0) {
+		strmap_free(&db->log);
+		strmap_init(&db->log);
+	} else {
+		db->st.loaded = 0;
+	}
+	return rc;
+}
+
+int view_open(struct recdb *db, bool exclusive, struct recdb_txn *v, struct rec_err *err)
+{
+	bool reloaded;
+
+	memset(v, 0, sizeof(*v));
+	v->db = db;
+	v->exclusive = exclusive;
+	v->log = &db->log;
+	strmap_init(&v->pending);
+	if (lock(db, exclusive ? LOCK_EX : LOCK_SH, err) < 0)
+		return -1;
+	if (redolog_refresh(db->logfd, db->log_path, &db->log, &db->st, &reloaded, err) < 0)
+		goto fail;
+	/* A new generation means another process compacted: new base file. */
+	if (reloaded || !db->base || db->base_gen != db->st.gen) {
+		forget_base(db);
+		if (base_open(db, &db->base, err) < 0)
+			goto fail;
+		db->base_gen = db->st.gen;
+	}
+	v->base = db->base;
+	return 0;
+fail:
+	db->st.loaded = 0;
+	forget_base(db);
+	unlock(db);
+	return -1;
+}
+
 void view_close(struct recdb_txn *v)
 {
-	if (v->base)
-		gdbm_close(v->base);
-	v->base = NULL;
-	strmap_free(&v->log);
 	strmap_free(&v->pending);
 	unlock(v->db);
 }
 
 int view_commit(struct recdb_txn *v, struct rec_err *err)
 {
+	struct recdb *db = v->db;
+	const struct strmap_entry *e;
 	struct rec_err cerr;
+	size_t pos = 0;
 
 	if (!v->exclusive)
 		return rec_fail(err, REC_E_INTERNAL, "write through a read-only view");
 	if (!v->pending.used)
 		return 0;
-	if (redolog_append(v->db->logfd, v->db->log_path, &v->st, &v->pending, err) < 0)
+	if (redolog_append(db->logfd, db->log_path, &db->st, &v->pending, err) < 0) {
+		db->st.loaded = 0;
 		return -1;
-	/* Durable from here on: later failures only delay compaction. */
-	if (v->st.valid_end < v->db->compact_bytes)
+	}
+	/* Durable from here on: later failures only cost a re-read or delay
+	 * compaction. */
+	while ((e = strmap_next(&v->pending, &pos)))
+		if (strmap_set(&db->log, e->key, e->klen, e->val, e->vlen) < 0) {
+			db->st.loaded = 0;
+			break;
+		}
+	if (db->st.valid_end < db->compact_bytes || !db->st.loaded)
 		return 0;
 	if (compact(v, &cerr) < 0)
 		log_warn("record database compaction failed (the change is saved): %s", cerr.msg);
@@ -437,7 +632,7 @@ int view_fetch(struct recdb_txn *v, const char *key, size_t klen, char **val, si
 	*val = NULL;
 	*vlen = 0;
 	if (!e)
-		e = strmap_get(&v->log, key, klen);
+		e = strmap_get(v->log, key, klen);
 	if (e) {
 		if (!e->val)
 			return 0;
@@ -477,7 +672,7 @@ int view_keys(struct recdb_txn *v, view_key_fn fn, void *arg, struct rec_err *er
 				    memcmp(k.dptr, RECDB_META_KEY, klen);
 
 			if (mine && !strmap_get(&v->pending, k.dptr, klen) &&
-			    !strmap_get(&v->log, k.dptr, klen) && fn(k.dptr, klen, arg, err)) {
+			    !strmap_get(v->log, k.dptr, klen) && fn(k.dptr, klen, arg, err)) {
 				free(k.dptr);
 				return -1;
 			}
@@ -493,7 +688,7 @@ int view_keys(struct recdb_txn *v, view_key_fn fn, void *arg, struct rec_err *er
 		if (gdbm_errno != GDBM_ITEM_NOT_FOUND)
 			return gdbm_damaged(v->db->db_path, err);
 	}
-	while ((e = strmap_next(&v->log, &pos)))
+	while ((e = strmap_next(v->log, &pos)))
 		if (e->val && !strmap_get(&v->pending, e->key, e->klen) &&
 		    fn(e->key, e->klen, arg, err))
 			return -1;
@@ -513,8 +708,10 @@ static int ensure_base(struct recdb *db, struct rec_err *err)
 
 	if (view_open(db, true, &v, err) < 0)
 		return -1;
-	if (!v.base)
+	if (!v.base) {
 		rc = write_base(&v, err);
+		forget_base(db);
+	}
 	view_close(&v);
 	return rc;
 }
@@ -528,6 +725,7 @@ int recdb_open(const char *dir, struct recdb **out, struct rec_err *err)
 	if (!db)
 		return rec_fail(err, REC_E_NOMEM, "out of memory opening the record database");
 	db->dirfd = db->lockfd = db->logfd = -1;
+	strmap_init(&db->log);
 	db->timeout_ms = DEFAULT_LOCK_TIMEOUT_MS;
 	db->compact_bytes = DEFAULT_COMPACT_BYTES;
 	if (dir ? snprintf(db->dir, sizeof(db->dir), "%s", dir) >= (int)sizeof(db->dir)
@@ -561,6 +759,8 @@ void recdb_close(struct recdb *db)
 {
 	if (!db)
 		return;
+	forget_base(db);
+	strmap_free(&db->log);
 	if (db->logfd >= 0)
 		close(db->logfd);
 	if (db->lockfd >= 0)

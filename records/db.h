@@ -69,10 +69,13 @@ void recdb_close(struct recdb *db);
 const char *recdb_dir(const struct recdb *db);
 
 /* How long a call waits for the lock before REC_E_LOCK_TIMEOUT
- * (default 10000 ms). */
+ * (default 10000 ms). While it waits, SIGALRM is delivered to the calling
+ * thread every 100 ms by a timer of its own and caught by a no-op
+ * handler; the previous SIGALRM disposition is restored afterwards. A
+ * thread that blocks SIGALRM gets a polling wait instead. */
 void recdb_set_lock_timeout(struct recdb *db, int ms);
 
-/* Log size that triggers compaction (default 512 KiB); for tests and
+/* Log size that triggers compaction (default 64 KiB); for tests and
  * benchmarks. */
 void recdb_set_compact_threshold(struct recdb *db, size_t bytes);
 

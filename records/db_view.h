@@ -26,14 +26,19 @@ struct recdb {
 	char db_path[PATH_MAX + 16];
 	char log_path[PATH_MAX + 16];
 	char lock_path[PATH_MAX + 16];
+	/* What this process knows of the files, kept between calls and
+	 * brought up to date under the lock by view_open(). */
+	struct strmap log;       /* changes in the redo log */
+	struct redolog_state st;
+	GDBM_FILE base;          /* NULL: not open (or no base file) */
+	uint32_t base_gen;       /* log generation the base was opened at */
 };
 
 struct recdb_txn {
 	struct recdb *db;
 	bool exclusive;
-	GDBM_FILE base;          /* NULL: no base file (empty database) */
-	struct strmap log;       /* changes in the redo log */
-	struct redolog_state st;
+	GDBM_FILE base;          /* db->base; NULL: no base file (empty database) */
+	struct strmap *log;      /* &db->log */
 	struct strmap pending;   /* this transaction's writes */
 };
 
@@ -42,7 +47,7 @@ int view_open(struct recdb *db, bool exclusive, struct recdb_txn *v, struct rec_
 /* Appends v->pending (if any) as one transaction and compacts when due.
  * Only for exclusive views. */
 int view_commit(struct recdb_txn *v, struct rec_err *err);
-/* Closes the base, frees the maps, unlocks. */
+/* Frees the pending writes and unlocks (the caches stay). */
 void view_close(struct recdb_txn *v);
 
 /* The stored value text of key (malloc'd), or 0 with *val NULL when the

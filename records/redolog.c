@@ -1,6 +1,6 @@
 /* Redo log format, version 1 (all integers big-endian):
  *
- *   header   "ISCSIRLG" u32 version (1) u32 reserved (0)        16 bytes
+ *   header   "ISCSIRLG" u32 version (1) u32 generation          16 bytes
  *   entry    u32 len | u32 crc | payload[len]
  *            crc = CRC32C over the 4 len bytes and the payload
  *   payload  ops: u8 op (1 put, 2 delete) | u32 klen | key
@@ -13,12 +13,17 @@
  * CRC, or the tail is all zeros. Those are "torn": ignored by readers and
  * cut off by the next writer. A bad entry with valid data after it cannot
  * come from a killed writer and is reported as damage instead of being
- * silently dropped together with the acknowledged entries behind it. */
+ * silently dropped together with the acknowledged entries behind it.
+ *
+ * The generation grows by one whenever the log is emptied (after
+ * compaction), so a process that keeps the log's content in memory reads
+ * only what was appended since, and notices when the base was replaced. */
 #include "records/redolog.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/bytes.h"
@@ -43,31 +48,28 @@ static int damaged(const char *path, size_t off, const char *why, struct rec_err
 			path, off, why);
 }
 
-static int read_all(int fd, const char *path, unsigned char **buf, size_t *len,
-		    struct rec_err *err)
+/* Reads bytes [from, to) of the log. */
+static int read_range(int fd, const char *path, size_t from, size_t to, unsigned char **buf,
+		      struct rec_err *err)
 {
-	off_t size = lseek(fd, 0, SEEK_END);
-	size_t got = 0;
+	size_t got = 0, len = to - from;
 
-	if (size < 0)
-		return io_fail(path, "seek", err);
-	if ((size_t)size > REDOLOG_MAX_SIZE)
-		return damaged(path, REDOLOG_MAX_SIZE, "log larger than any the database writes", err);
-	*buf = malloc((size_t)size + 1);
+	*buf = malloc(len + 1);
 	if (!*buf)
 		return rec_fail(err, REC_E_NOMEM, "out of memory reading %s", path);
-	while (got < (size_t)size) {
-		ssize_t n = pread(fd, *buf + got, (size_t)size - got, (off_t)got);
+	while (got < len) {
+		ssize_t n = pread(fd, *buf + got, len - got, (off_t)(from + got));
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
 			free(*buf);
-			return n < 0 ? io_fail(path, "read", err) : damaged(path, got, "file shrank", err);
+			*buf = NULL;
+			return n < 0 ? io_fail(path, "read", err)
+				     : damaged(path, from + got, "file shrank while read", err);
 		}
 		got += (size_t)n;
 	}
-	*len = got;
 	return 0;
 }
 
@@ -116,42 +118,20 @@ static int apply(const unsigned char *p, size_t len, struct strmap *map, const c
 	return 0;
 }
 
-int redolog_load(int fd, const char *path, struct strmap *map, struct redolog_state *st,
-		 struct rec_err *err)
+static int foreign(const char *path, struct rec_err *err)
 {
-	unsigned char *buf = NULL;
-	size_t len = 0, off;
-	int rc = 0;
+	return rec_fail(err, REC_E_FOREIGN,
+			"%s is not an iSCSI record database log (created by another program?); move it aside and re-run discovery",
+			path);
+}
 
-	memset(st, 0, sizeof(*st));
-	if (read_all(fd, path, &buf, &len, err) < 0)
-		return -1;
-	st->file_size = len;
-	if (len < REDOLOG_HEADER_LEN) {
-		/* Only a writer killed while creating the log leaves this. */
-		if (len && memcmp(buf, magic, len < 8 ? len : 8) && !all_zero(buf, len)) {
-			free(buf);
-			return rec_fail(err, REC_E_FOREIGN,
-					"%s is not an iSCSI record database log; move it aside and re-run discovery",
-					path);
-		}
-		st->needs_header = 1;
-		free(buf);
-		return 0;
-	}
-	if (memcmp(buf, magic, 8)) {
-		free(buf);
-		return rec_fail(err, REC_E_FOREIGN,
-				"%s is not an iSCSI record database log (created by another program?); move it aside and re-run discovery",
-				path);
-	}
-	if (get_be32(buf + 8) != 1) {
-		free(buf);
-		return rec_fail(err, REC_E_FOREIGN,
-				"%s has log format version %u, this program knows 1; use the matching iscsiadm or move it aside",
-				path, get_be32(buf + 8));
-	}
-	off = REDOLOG_HEADER_LEN;
+/* Applies the entries in buf, which holds the log bytes from offset
+ * `from` to the end of the file, and sets st->valid_end. */
+static int parse_entries(const unsigned char *buf, size_t from, size_t len, struct strmap *map,
+			 struct redolog_state *st, const char *path, struct rec_err *err)
+{
+	size_t off = 0;
+
 	while (off < len) {
 		size_t rest = len - off;
 		uint32_t plen, crc;
@@ -168,19 +148,86 @@ int redolog_load(int fd, const char *path, struct strmap *map, struct redolog_st
 					       buf + off + 8, plen)) != crc) {
 			if (plen == rest - 8)
 				break;              /* torn: last entry, unsynced data */
-			rc = damaged(path, off, "checksum mismatch", err);
-			break;
+			return damaged(path, from + off, "checksum mismatch", err);
 		}
-		if (apply(buf + off + 8, plen, map, path, off + 8, err) < 0) {
-			rc = -1;
-			break;
-		}
+		if (apply(buf + off + 8, plen, map, path, from + off + 8, err) < 0)
+			return -1;
 		off += 8 + plen;
 		st->entries++;
 	}
-	st->valid_end = off;
+	st->valid_end = from + off;
+	return 0;
+}
+
+int redolog_refresh(int fd, const char *path, struct strmap *map, struct redolog_state *st,
+		    bool *reloaded, struct rec_err *err)
+{
+	unsigned char *buf = NULL, h[REDOLOG_HEADER_LEN];
+	struct stat sb;
+	size_t size, from;
+	uint32_t gen;
+	int rc;
+
+	*reloaded = false;
+	if (fstat(fd, &sb) < 0) {
+		st->loaded = 0;
+		return io_fail(path, "stat", err);
+	}
+	size = (size_t)sb.st_size;
+	if (size > REDOLOG_MAX_SIZE) {
+		st->loaded = 0;
+		return damaged(path, REDOLOG_MAX_SIZE, "log larger than any the database writes", err);
+	}
+	if (size < REDOLOG_HEADER_LEN) {
+		/* Only a writer killed while creating the log leaves this. */
+		if (size && pread(fd, h, size, 0) == (ssize_t)size &&
+		    memcmp(h, magic, size < 8 ? size : 8) && !all_zero(h, size)) {
+			st->loaded = 0;
+			return foreign(path, err);
+		}
+		strmap_free(map);
+		memset(st, 0, sizeof(*st));
+		st->loaded = 1;
+		st->needs_header = 1;
+		st->file_size = size;
+		*reloaded = true;
+		return 0;
+	}
+	if (pread(fd, h, sizeof(h), 0) != (ssize_t)sizeof(h)) {
+		st->loaded = 0;
+		return io_fail(path, "read", err);
+	}
+	if (memcmp(h, magic, 8)) {
+		st->loaded = 0;
+		return foreign(path, err);
+	}
+	if (get_be32(h + 8) != 1) {
+		st->loaded = 0;
+		return rec_fail(err, REC_E_FOREIGN,
+				"%s has log format version %u, this program knows 1; use the matching iscsiadm or move it aside",
+				path, get_be32(h + 8));
+	}
+	gen = get_be32(h + 12);
+	if (st->loaded && !st->needs_header && st->gen == gen && size >= st->valid_end) {
+		from = st->valid_end;
+	} else {
+		strmap_free(map);
+		memset(st, 0, sizeof(*st));
+		from = REDOLOG_HEADER_LEN;
+		*reloaded = true;
+	}
+	st->loaded = 0;
+	if (read_range(fd, path, from, size, &buf, err) < 0)
+		return -1;
+	rc = parse_entries(buf, from, size - from, map, st, path, err);
 	free(buf);
-	return rc;
+	if (rc < 0)
+		return -1;
+	st->gen = gen;
+	st->file_size = size;
+	st->needs_header = 0;
+	st->loaded = 1;
+	return 0;
 }
 
 static int write_all(int fd, const unsigned char *p, size_t len, off_t at, const char *path,
@@ -200,12 +247,14 @@ static int write_all(int fd, const unsigned char *p, size_t len, off_t at, const
 	return 0;
 }
 
-static int write_header(int fd, const char *path, struct redolog_state *st, struct rec_err *err)
+static int write_header(int fd, const char *path, struct redolog_state *st, uint32_t gen,
+			struct rec_err *err)
 {
 	unsigned char h[REDOLOG_HEADER_LEN] = { 0 };
 
 	memcpy(h, magic, 8);
 	put_be32(h + 8, 1);
+	put_be32(h + 12, gen);
 	if (ftruncate(fd, 0) < 0)
 		return io_fail(path, "truncate", err);
 	if (write_all(fd, h, sizeof(h), 0, path, err) < 0)
@@ -213,12 +262,13 @@ static int write_header(int fd, const char *path, struct redolog_state *st, stru
 	st->file_size = st->valid_end = REDOLOG_HEADER_LEN;
 	st->entries = 0;
 	st->needs_header = 0;
+	st->gen = gen;
 	return 0;
 }
 
 int redolog_reset(int fd, const char *path, struct redolog_state *st, struct rec_err *err)
 {
-	if (write_header(fd, path, st, err) < 0)
+	if (write_header(fd, path, st, st->gen + 1, err) < 0)
 		return -1;
 	if (fdatasync(fd) < 0)
 		return io_fail(path, "fdatasync", err);
@@ -259,7 +309,7 @@ int redolog_append(int fd, const char *path, struct redolog_state *st,
 
 	rc = 0;
 	if (st->needs_header)
-		rc = write_header(fd, path, st, err);
+		rc = write_header(fd, path, st, st->gen, err);
 	else if (st->file_size > st->valid_end && ftruncate(fd, (off_t)st->valid_end) < 0)
 		rc = io_fail(path, "truncate", err);
 	if (!rc)
