@@ -16,6 +16,7 @@
 #   tgt_iqn I / tgt_backing I   the IQN and backing file of target I
 #   tgt_stop
 #   ref_iscsid_start / ref_iscsid_stop   Debian's open-iscsi iscsid
+#   stop_pid PID            SIGTERM, fails if not gone within 10 s
 #   ref_iscsiadm ARGS...    Debian's iscsiadm
 # Waiting and finding:
 #   wait_for SECONDS CMD... polls CMD every 0.1 s until it succeeds
@@ -54,15 +55,17 @@ diag() {
 	printf '%s\n' "$*" | sed 's/^/# /'
 }
 
+# Runs CMD in this shell (not in a $(...) subshell), so that what it
+# sets, such as the pids tgt_start and ref_iscsid_start keep, stays set.
 tap_check() {
-	local name=$1 out
+	local name=$1 out=/tmp/tap_check.out
 	shift
-	if out=$("$@" 2>&1); then
+	if "$@" >"$out" 2>&1; then
 		tap_ok "$name"
 		return 0
 	fi
 	tap_fail "$name"
-	[ -z "$out" ] || diag "$out"
+	[ ! -s "$out" ] || diag "$(cat "$out")"
 	return 1
 }
 
@@ -115,28 +118,30 @@ tgt_backing() {
 }
 
 tgtd_pid=
+tgt_count=0
 
 # tgt_start SIZE_MIB...: one target per size, LUN 1 backed by a file of
 # that size filled with zeros, open to every initiator.
 tgt_start() {
 	local i=0 size
 	mkdir -p /run/tgtd /tmp/tgt
-	tgtd -f --iscsi "portal=127.0.0.1:$TGT_PORT" >/tmp/tgt/tgtd.log 2>&1 &
+	setsid tgtd -f --iscsi "portal=127.0.0.1:$TGT_PORT" >/tmp/tgt/tgtd.log 2>&1 &
 	tgtd_pid=$!
-	if ! wait_for 10 tgtadm --lld iscsi --op show --mode target; then
+	if ! wait_for 30 tgtadm --lld iscsi --op show --mode target; then
 		echo "tgtd did not come up:" >&2
 		cat /tmp/tgt/tgtd.log >&2
 		return 1
 	fi
 	for size in "$@"; do
 		i=$((i + 1))
+		tgt_count=$i
 		dd if=/dev/zero of="$(tgt_backing $i)" bs=1M count=0 seek="$size" 2>/dev/null &&
 		tgtadm --lld iscsi --op new --mode target --tid $i -T "$(tgt_iqn $i)" &&
 		tgtadm --lld iscsi --op new --mode logicalunit --tid $i --lun 1 \
 			-b "$(tgt_backing $i)" &&
 		tgtadm --lld iscsi --op bind --mode target --tid $i -I ALL || return 1
 	done
-	wait_for 10 tcp_listening "$TGT_PORT"
+	wait_for 30 tcp_listening "$TGT_PORT"
 }
 
 # tcp_listening PORT: something listens on TCP PORT (IPv4; busybox nc
@@ -150,9 +155,37 @@ tcp_listening() {
 
 tgt_stop() {
 	[ -n "$tgtd_pid" ] || return 0
-	kill "$tgtd_pid" 2>/dev/null
-	wait "$tgtd_pid" 2>/dev/null
+	# tgtd ignores SIGTERM: it exits when told so over its management
+	# socket, which it refuses while it has targets.
+	local tid
+	for tid in $(seq "$tgt_count"); do
+		tgtadm --lld iscsi --op delete --mode target --tid "$tid" --force >/dev/null 2>&1
+	done
+	tgt_count=0
+	tgtadm --op delete --mode system >/dev/null 2>&1
+	stop_pid "$tgtd_pid"
+	local rc=$?
 	tgtd_pid=
+	return $rc
+}
+
+# stop_pid PID: SIGTERM to a child of this shell; fails (and uses
+# SIGKILL) when it has not exited 10 s later.
+stop_pid() {
+	kill "$1" 2>/dev/null
+	if wait_for 10 pid_exited "$1"; then
+		wait "$1" 2>/dev/null
+		return 0
+	fi
+	echo "pid $1 ($(cat "/proc/$1/comm" 2>/dev/null)) ignored SIGTERM" >&2
+	kill -KILL "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+	return 1
+}
+
+# pid_exited PID: gone, or a zombie waiting to be reaped.
+pid_exited() {
+	[ ! -e "/proc/$1/stat" ] || [ "$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)" = Z ]
 }
 
 ref_iscsid_pid=
@@ -163,10 +196,12 @@ ref_iscsid_start() {
 	mkdir -p /etc/iscsi /var/lib/iscsi /run/lock/iscsi
 	cp "$REF/iscsid.conf" /etc/iscsi/iscsid.conf
 	echo "InitiatorName=$REF_INITIATOR" >/etc/iscsi/initiatorname.iscsi
-	"$REF/sbin/iscsid" -f >/tmp/ref-iscsid.log 2>&1 &
+	# Its own session: on SIGTERM it signals its whole process group,
+	# which would otherwise be this script's.
+	setsid "$REF/sbin/iscsid" -f >/tmp/ref-iscsid.log 2>&1 &
 	ref_iscsid_pid=$!
 	# iscsid answers on its abstract control socket once ready.
-	if ! wait_for 10 grep -q '@ISCSIADM_ABSTRACT_NAMESPACE' /proc/net/unix; then
+	if ! wait_for 30 grep -q '@ISCSIADM_ABSTRACT_NAMESPACE' /proc/net/unix; then
 		echo "iscsid did not come up:" >&2
 		cat /tmp/ref-iscsid.log >&2
 		return 1
@@ -175,9 +210,10 @@ ref_iscsid_start() {
 
 ref_iscsid_stop() {
 	[ -n "$ref_iscsid_pid" ] || return 0
-	kill "$ref_iscsid_pid" 2>/dev/null
-	wait "$ref_iscsid_pid" 2>/dev/null
+	stop_pid "$ref_iscsid_pid"
+	local rc=$?
 	ref_iscsid_pid=
+	return $rc
 }
 
 ref_iscsiadm() {

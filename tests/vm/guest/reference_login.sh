@@ -82,13 +82,13 @@ fi
 
 tap_check "logout from $iqn" ref_iscsiadm -m node -T "$iqn" -p "$portal" --logout
 
-if wait_for 10 test ! -e "/dev/$disk" && ! session_disk "$iqn" >/dev/null; then
+if wait_for 30 test ! -e "/dev/$disk" && ! session_disk "$iqn" >/dev/null; then
 	tap_ok "/dev/$disk and the session are gone"
 else
 	tap_fail "/dev/$disk and the session are gone" "$(ls /sys/class/iscsi_session 2>&1)"
 fi
 
-ref_iscsid_stop
-tgt_stop
+tap_check "reference iscsid exits on SIGTERM" ref_iscsid_stop
+tap_check "tgtd exits when told to" tgt_stop
 diag "guest steps took $(since "$t0")s (booted in ${t0}s)"
 tap_done
