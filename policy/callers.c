@@ -25,6 +25,7 @@ static const struct request_rule rules[CTL_REQUEST_MAX + 1] = {
 	[CTL_LOGOUT]         = { "logout",         CLASS_ROOT },
 	[CTL_SESSION_RESCAN] = { "session-rescan", CLASS_ROOT },
 	[CTL_DAEMON_STOP]    = { "daemon-stop",    CLASS_ROOT },
+	[CTL_DAEMON_STATUS]  = { "daemon-status",  CLASS_READER },
 };
 
 static enum caller_class class_of(enum ctl_request req)

@@ -1,8 +1,8 @@
-/* Who may ask iscsid for what over its control socket. The socket itself
- * is open to every local user (no group ownership to get wrong, no
- * CAP_CHOWN in the monitor); the decision is made per request from the
- * caller's kernel-verified credentials (SO_PEERCRED, SO_PEERGROUPS,
- * privsep/peercred.h) and the table in policy/callers.c:
+/* Who may ask iscsid for what over its control socket. The socket file
+ * is root:<reader group>, mode 0660 (monitor/control_server.c), so that
+ * other users cannot even connect; the decision is still made per
+ * request, from the caller's kernel-verified credentials (SO_PEERCRED,
+ * SO_PEERGROUPS, privsep/peercred.h) and the table in policy/callers.c:
  *   root (uid 0)                     every request;
  *   a member of the reader group     read-only requests;
  *   anybody else                     nothing. */
@@ -27,7 +27,8 @@ enum ctl_request {
 	CTL_LOGOUT,             /* -u, --logoutall */
 	CTL_SESSION_RESCAN,     /* -m session -R */
 	CTL_DAEMON_STOP,        /* iscsiadm -k */
-	CTL_REQUEST_MAX = CTL_DAEMON_STOP
+	CTL_DAEMON_STATUS,      /* iscsid's own state: workers, queue, settings */
+	CTL_REQUEST_MAX = CTL_DAEMON_STATUS
 };
 
 struct ctl_caller {

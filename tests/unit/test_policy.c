@@ -146,6 +146,7 @@ static void state_and_role_names(void **state)
 
 static const enum ctl_request reads[] = {
 	CTL_PING, CTL_SESSION_LIST, CTL_SESSION_STATS, CTL_HOST_LIST, CTL_RECORD_READ,
+	CTL_DAEMON_STATUS,
 };
 
 static bool is_read(enum ctl_request r)
