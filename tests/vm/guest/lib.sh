@@ -196,8 +196,8 @@ ref_iscsid_start() {
 	mkdir -p /etc/iscsi /var/lib/iscsi /run/lock/iscsi
 	cp "$REF/iscsid.conf" /etc/iscsi/iscsid.conf
 	echo "InitiatorName=$REF_INITIATOR" >/etc/iscsi/initiatorname.iscsi
-	# Its own session: on SIGTERM it signals its whole process group,
-	# which would otherwise be this script's.
+	# Its own session: stopping it with SIGTERM was seen to terminate
+	# its whole process group, which would otherwise be this script's.
 	setsid "$REF/sbin/iscsid" -f >/tmp/ref-iscsid.log 2>&1 &
 	ref_iscsid_pid=$!
 	# iscsid answers on its abstract control socket once ready.
