@@ -127,6 +127,10 @@ check: test-bins
 unit-tests: test-bins
 	tests/run-suite $(BUILD) unit
 
+# 10,000 node records, ours beside the reference open-iscsi (needs root).
+bench: all $(TOOL_BINS)
+	tests/bench/records.sh $(BUILD)
+
 # libFuzzer builds: the library is compiled again with clang and the
 # fuzzer's instrumentation, in a tree of its own.
 FUZZ_BUILD   := build/fuzz
