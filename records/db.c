@@ -45,6 +45,20 @@
  * So at every instant the files describe either the state before or the
  * state after each write, and every acknowledged write is in one of them.
  *
+ * CACHING. A process keeps the log's content in memory and the base open
+ * between calls. Under the lock it reads the log header: the same
+ * generation means the log only grew, so only the new entries are read; a
+ * new generation means another process compacted, so the base is reopened
+ * and the log read afresh. A cached base that was replaced by a compaction
+ * whose log reset was then cut short by a kill is still consistent with
+ * the log (see above), so it may be used until the generation changes.
+ *
+ * COST. A write is one pwrite and one fdatasync of the log (about 2-4 ms
+ * on the development VM's disk, dominating everything else). Compaction
+ * is one copy of the base plus one gdbm operation per changed record and
+ * an fsync of the copy; with 10,000 node records (a 2.4 MB base) it takes
+ * 30-120 ms on that disk, once every few hundred writes.
+ *
  * DAMAGE. A file that is not ours (bad gdbm magic, no marker, a log
  * without our magic) is REC_E_FOREIGN; a damaged one (gdbm errors, bad
  * log checksum in the middle, a record value that fails validation) is

@@ -75,7 +75,7 @@ static int split(char *s, char **words, int max)
 	for (char *p = s;;) {
 		char *sp = strchr(p, ' ');
 
-		if (n == max || !*p)
+		if (n == max || !*p || sp == p)
 			return -1;
 		words[n++] = p;
 		if (!sp)
@@ -90,7 +90,11 @@ static int parse_int(const char *s, int lo, int hi, int *out)
 	char *end;
 	long v;
 
-	if (!*s || (s[0] == '0' && s[1]) || (s[0] == '-' && (s[1] == '0' || !s[1])))
+	const char *digits = s[0] == '-' ? s + 1 : s;
+
+	/* Canonical decimal only: no sign but '-', no spaces, no leading 0. */
+	if (!*digits || strspn(digits, "0123456789") != strlen(digits) ||
+	    (digits[0] == '0' && (digits[1] || digits != s)))
 		return -1;
 	v = strtol(s, &end, 10);
 	if (*end || v < lo || v > hi)

@@ -187,6 +187,11 @@ static const struct rec_field iscsid_fields[] = {
 	STR("iscsid.startup", C | RF_SPACES, "", 1023),
 	BOOL("iscsid.safe_logout", C, "No"),
 	BOOL("iscsid.ipc_auth_uid", C, "No"),
+	/* Ours: the group whose members may run read-only queries over the
+	 * control socket ("" for root only), and how many workers may run at
+	 * once (further work queues). monitor/settings.c reads both. */
+	STR("iscsid.control_group", C, "iscsi", 64),
+	INT("iscsid.max_workers", C, "16", 1, 1024),
 };
 
 static const struct rec_schema schemas[REC_KIND_COUNT] = {
