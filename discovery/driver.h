@@ -100,7 +100,7 @@ struct discovery_record {
 	char target_name[ISCSI_NAME_MAX + 1];
 	char address[DISCOVERY_ADDR_MAX];       /* numeric; IPv6 without brackets */
 	uint16_t port;
-	uint16_t tpgt;
+	int tpgt;                       /* -1 when the target gave none */
 };
 
 struct discovery_result {

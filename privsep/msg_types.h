@@ -25,7 +25,7 @@
 
 /* Raised whenever a layout changes: HELLO refuses a worker binary built
  * from another version than the monitor (a half-upgraded install). */
-#define MSG_PROTO_VERSION 1
+#define MSG_PROTO_VERSION 2
 
 /* RFC 3720 3.2.6.1: an iSCSI name is at most 223 bytes. */
 #define MSG_ISCSI_NAME_MAX 223
@@ -69,12 +69,14 @@ enum msg_log_level {
 	F(STR, portal, 1, MSG_ADDRESS_MAX + 8)                               \
 	F(U32, timeout_ms, 1, 3600000)
 
-/* One target portal from the SendTargets response. */
+/* One target portal from the SendTargets response. A TargetAddress may
+ * leave out ",tpgt" (open-iscsi then records tpgt -1): tpgt_given 0, tpgt 0. */
 #define MSG_FIELDS_DISC_RECORD(F)                                            \
 	F(STR, target_name, 1, MSG_ISCSI_NAME_MAX)                           \
 	F(STR, address, 1, MSG_ADDRESS_MAX)                                  \
 	F(U16, port, 1, 65535)                                               \
-	F(U16, tpgt, 0, 65535)
+	F(U16, tpgt, 0, 65535)                                               \
+	F(U8, tpgt_given, 0, 1)
 
 /* Discovery finished; records is how many DISC_RECORDs were sent, so the
  * monitor can tell a complete answer from a cut-off one. */
