@@ -103,42 +103,49 @@ cmp -s "$work/ours.list" "$work/ref.list" || { echo "bench: the listings differ"
 cmp -s "$work/ours.show" "$work/ref.show" || { echo "bench: the -o show outputs differ" >&2; exit 1; }
 [ "$(wc -l <"$work/ours.list")" = "$N" ] || { echo "bench: wrong record count" >&2; exit 1; }
 
-# mean_ms NAME RUNS COMMAND: mean wall time in ms (one warm-up run).
-mean_ms() {
+# time_ms NAME RUNS COMMAND: "median-wall-ms cpu-ms" (one warm-up run).
+# The median, not the mean: on a shared machine a few runs wait for the
+# CPU and would drag a mean; CPU time (user + system) does not wait.
+time_ms() {
 	local name=$1 runs=$2
 	shift 2
 	if command -v hyperfine >/dev/null; then
 		hyperfine -N --warmup 1 --runs "$runs" --export-json "$work/$name.json" \
-			"$*" >/dev/null 2>&1 || hyperfine --warmup 1 --runs "$runs" \
-			--export-json "$work/$name.json" "$*" >/dev/null 2>&1
-		sed -n 's/^ *"mean": *\([0-9.e+-]*\),*$/\1/p' "$work/$name.json" | head -1 |
-			awk '{ printf "%.2f\n", $1 * 1000 }'
+			"$*" >/dev/null 2>&1
+		awk '/"median"/ { gsub(/[^0-9.e+-]/, "", $2); med = $2 }
+		     /"user"/ { gsub(/[^0-9.e+-]/, "", $2); u = $2 }
+		     /"system"/ { gsub(/[^0-9.e+-]/, "", $2); s = $2 }
+		     END { printf "%.2f %.2f\n", med * 1000, (u + s) * 1000 }' "$work/$name.json"
 	else
 		"$@" >/dev/null 2>&1 || true
 		local t0 t1 i
 		t0=$(date +%s%N)
 		for ((i = 0; i < runs; i++)); do "$@" >/dev/null 2>&1 || true; done
 		t1=$(date +%s%N)
-		awk -v d=$((t1 - t0)) -v r="$runs" 'BEGIN { printf "%.2f\n", d / r / 1e6 }'
+		awk -v d=$((t1 - t0)) -v r="$runs" 'BEGIN { printf "%.2f -\n", d / r / 1e6 }'
 	fi
 }
 
 upd="-o update $sel -n node.session.cmds_max -v 64"
-baseline=$(mean_ms baseline 20 /bin/true)
-list_o=$(mean_ms list_ours 10 "$work/ours.sh" -m node)
-list_r=$(mean_ms list_ref 5 "$work/ref.sh" -m node)
-show_o=$(mean_ms show_ours 20 "$work/ours.sh" -m node -o show $sel)
-show_r=$(mean_ms show_ref 10 "$work/ref.sh" -m node -o show $sel)
-upd_o=$(mean_ms update_ours 20 "$work/ours.sh" -m node $upd)
-upd_r=$(mean_ms update_ref 10 "$work/ref.sh" -m node $upd)
+read -r base _ <<<"$(time_ms baseline 30 /bin/true)"
+read -r list_o list_oc <<<"$(time_ms list_ours 20 "$work/ours.sh" -m node)"
+read -r list_r list_rc <<<"$(time_ms list_ref 7 "$work/ref.sh" -m node)"
+read -r show_o show_oc <<<"$(time_ms show_ours 30 "$work/ours.sh" -m node -o show $sel)"
+read -r show_r show_rc <<<"$(time_ms show_ref 7 "$work/ref.sh" -m node -o show $sel)"
+read -r upd_o upd_oc <<<"$(time_ms update_ours 30 "$work/ours.sh" -m node $upd)"
+read -r upd_r upd_rc <<<"$(time_ms update_ref 7 "$work/ref.sh" -m node $upd)"
 
 echo
-printf '%-34s %12s %14s %8s\n' "$N node records" "ours (ms)" "open-iscsi (ms)" "ratio"
-row() { awk -v a="$2" -v b="$3" -v l="$1" 'BEGIN { printf "%-34s %12.2f %14.2f %7.1fx\n", l, a, b, b / a }'; }
-row "iscsiadm -m node" "$list_o" "$list_r"
-row "iscsiadm -m node -o show (one)" "$show_o" "$show_r"
-row "iscsiadm -m node -o update (one)" "$upd_o" "$upd_r"
-printf '%-34s %12.2f\n' "(process start: /bin/true)" "$baseline"
+printf '%-34s %18s %22s %7s\n' "$N node records" "ours: wall (cpu) ms" "open-iscsi: wall (cpu)" "ratio"
+row() {
+	awk -v l="$1" -v a="$2" -v ac="$3" -v b="$4" -v bc="$5" 'BEGIN {
+		printf "%-34s %10.2f (%6s) %13.2f (%7s) %6.1fx\n", l, a, ac, b, bc, b / a }'
+}
+row "iscsiadm -m node" "$list_o" "$list_oc" "$list_r" "$list_rc"
+row "iscsiadm -m node -o show (one)" "$show_o" "$show_oc" "$show_r" "$show_rc"
+row "iscsiadm -m node -o update (one)" "$upd_o" "$upd_oc" "$upd_r" "$upd_rc"
+printf '%-34s %10.2f\n' "(process start: /bin/true)" "$base"
+echo "(wall: median of the runs; cpu: mean user + system)"
 echo
 awk -v lo="$list_o" -v lr="$list_r" -v so="$show_o" -v uo="$upd_o" 'BEGIN {
 	printf "goal: listing >= 10x faster: %s (%.1fx)\n", (lr / lo >= 10) ? "met" : "NOT met", lr / lo
