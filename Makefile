@@ -16,7 +16,7 @@ CODE_DIRS := base proto records privsep policy login discovery monitor kernel ad
 
 # Program name -> file holding its main(). A program whose main file does
 # not exist yet is simply not built.
-PROGRAM_MAINS := iscsiadm:adm/main.c iscsid:monitor/main.c iscsi-iname:adm/iname_main.c
+PROGRAM_MAINS := iscsiadm:adm/main.c iscsid:monitor/main.c iscsi-iname:adm/iname_main.c iscsi-worker:privsep/worker_main.c
 
 PKGS := libseccomp libcap-ng libcrypto libnl-3.0 libnl-genl-3.0 libkmod
 # Debian's libgdbm-dev ships no gdbm.pc; use pkg-config for gdbm where the
