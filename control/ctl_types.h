@@ -108,11 +108,13 @@ enum ctl_disc_op {
 	F(S, U32, pid, 1, 0x7fffffff)
 
 /* One discovered portal of one target, in the order the target sent them,
- * as written to the database (nonpersistent: not written). */
+ * as written to the database (nonpersistent: not written). has_tpgt 0:
+ * the target gave no portal group tag (open-iscsi records -1; tpgt is 0). */
 #define CTL_FIELDS_DISC_RECORD(F, S)                                                    \
 	F(S, STR, target_name, 1, CTL_ISCSI_NAME_MAX)                                   \
 	F(S, STR, address, 1, CTL_ADDRESS_MAX)                                          \
 	F(S, U16, port, 1, 65535)                                                       \
+	F(S, U8, has_tpgt, 0, 1)                                                        \
 	F(S, U16, tpgt, 0, 65535)                                                       \
 	F(S, STR, iface, 1, CTL_IFACE_MAX)
 
