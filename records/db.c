@@ -720,6 +720,14 @@ static int ensure_base(struct recdb *db, struct rec_err *err)
 	struct recdb_txn v;
 	int rc = 0;
 
+	/* The usual case needs only a shared lock, so opening the database
+	 * to read never waits behind a writer longer than necessary. */
+	if (view_open(db, false, &v, err) < 0)
+		return -1;
+	rc = v.base ? 1 : 0;
+	view_close(&v);
+	if (rc)
+		return 0;
 	if (view_open(db, true, &v, err) < 0)
 		return -1;
 	if (!v.base) {

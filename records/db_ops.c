@@ -110,6 +110,8 @@ static int collect(const char *k, size_t klen, void *arg, struct rec_err *err)
 	struct list_ctx *c = arg;
 	struct rec_key key;
 
+	if (index_key_text(k, klen))
+		return 0;
 	if (rec_key_decode(k, klen, &key) < 0) {
 		char shown[128];
 
@@ -170,7 +172,8 @@ int recdb_txn_list(struct recdb_txn *v, const struct rec_filter *f, struct rec_k
 
 	*keys = NULL;
 	*n = 0;
-	if (view_keys(v, collect, &c, err) < 0) {
+	if (index_covers(f) ? index_lookup(v, f, collect, &c, err) < 0
+			    : view_keys(v, collect, &c, err) < 0) {
 		free(c.keys);
 		return -1;
 	}
@@ -220,14 +223,15 @@ int recdb_txn_put(struct recdb_txn *v, const struct rec *r, bool replace, struct
 	n = encode(&key, k, err);
 	if (n < 0)
 		return -1;
-	if (!replace) {
-		if (view_fetch(v, k, (size_t)n, &val, &vlen, err) < 0)
-			return -1;
-		if (val) {
-			free(val);
+	if (view_fetch(v, k, (size_t)n, &val, &vlen, err) < 0)
+		return -1;
+	if (val) {
+		free(val);
+		if (!replace)
 			return rec_fail(err, REC_E_EXISTS, "%s record %s already exists",
 					rec_schema(key.kind)->what, strchr(k, ' ') + 1);
-		}
+	} else if (index_add(v, &key, k, (size_t)n, err) < 0) {
+		return -1;
 	}
 	if (rec_serialize(r, &val, &vlen, err) < 0)
 		return -1;
@@ -253,6 +257,8 @@ int recdb_txn_delete(struct recdb_txn *v, const struct rec_key *key, struct rec_
 		return rec_fail(err, REC_E_NOT_FOUND, "no %s record %s", rec_schema(key->kind)->what,
 				strchr(k, ' ') + 1);
 	free(val);
+	if (index_remove(v, key, k, (size_t)n, err) < 0)
+		return -1;
 	if (strmap_set(&v->pending, k, (size_t)n, NULL, 0) < 0)
 		return rec_fail(err, REC_E_NOMEM, "out of memory");
 	return 0;

@@ -59,4 +59,19 @@ int view_fetch(struct recdb_txn *v, const char *key, size_t klen, char **val, si
 typedef int (*view_key_fn)(const char *key, size_t klen, void *arg, struct rec_err *err);
 int view_keys(struct recdb_txn *v, view_key_fn fn, void *arg, struct rec_err *err);
 
+/* Indexes (records/db_index.c), maintained by db_ops.c in the same
+ * transaction as the records they list. */
+bool index_key_text(const char *k, size_t klen);
+int index_add(struct recdb_txn *v, const struct rec_key *key, const char *k, size_t klen,
+	      struct rec_err *err);
+int index_remove(struct recdb_txn *v, const struct rec_key *key, const char *k, size_t klen,
+		 struct rec_err *err);
+/* True when index_lookup() can serve f: any discovery or iface filter,
+ * and node filters that name a target. */
+bool index_covers(const struct rec_filter *f);
+/* Calls fn with the key text of every record in the index f selects
+ * (a superset of f's matches). */
+int index_lookup(struct recdb_txn *v, const struct rec_filter *f, view_key_fn fn, void *arg,
+		 struct rec_err *err);
+
 #endif

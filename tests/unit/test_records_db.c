@@ -18,6 +18,13 @@
 #include "base/log.h"
 #include "records/db.h"
 
+/* Same key: compares the fields that identify a node record. */
+static int rec_key_cmp_for_test(const struct rec_key *a, const struct rec_key *b)
+{
+	return strcmp(a->target, b->target) || strcmp(a->addr, b->addr) || a->port != b->port ||
+	       a->tpgt != b->tpgt || strcmp(a->iface, b->iface);
+}
+
 static char dir[128];
 static int seq;
 
@@ -458,6 +465,81 @@ static void compaction_keeps_content(void **state)
 	recdb_close(db);
 }
 
+/* Selections by target go through the target index; after a random mix
+ * of creates, replaces, deletes and transactions it must select exactly
+ * what a walk over every key selects. */
+static void target_index_matches_scan(void **state)
+{
+	static const char *const targets[] = {
+		T1, T2, "iqn.2001-04.com.example:t3", "eui.02004567A425678D", "naa.600a0b80001234567890abcdef012345",
+	};
+	static const char *const addrs[] = { "10.0.0.1", "10.0.0.2", "2001:db8::7" };
+	struct recdb *db = open_db();
+	struct rec_filter all = rec_filter_all(REC_NODE);
+	struct rec_key *every, *some;
+	struct rec_err err;
+	unsigned int rnd = 4711;
+	size_t n_every, n_some;
+	(void)state;
+	recdb_set_compact_threshold(db, 4096);
+	for (int i = 0; i < 400; i++) {
+		const char *t = targets[rand_r(&rnd) % 5];
+		const char *a = addrs[rand_r(&rnd) % 3];
+		int tpgt = (int)(rand_r(&rnd) % 3) - 1;
+		struct rec *r = node(t, a, 3260, tpgt, NULL);
+		struct rec_filter one = rec_filter_all(REC_NODE);
+		size_t n;
+
+		switch (rand_r(&rnd) % 3) {
+		case 0:
+			recdb_put(db, r, false, &err);   /* may already exist */
+			break;
+		case 1:
+			assert_int_equal(recdb_put(db, r, true, &err), 0);
+			break;
+		case 2:
+			one.target = t;
+			one.addr = a;
+			one.tpgt = tpgt;
+			assert_int_equal(recdb_delete(db, &one, &n, &err), 0);
+			break;
+		}
+		rec_free(r);
+	}
+	assert_int_equal(recdb_list(db, &all, &every, &n_every, &err), 0);
+	assert_true(n_every > 5);
+	for (size_t t = 0; t < 5; t++) {
+		struct rec_filter f = rec_filter_all(REC_NODE);
+		char other_case[64];
+		size_t expect = 0, j = 0;
+
+		f.target = targets[t];
+		assert_int_equal(recdb_list(db, &f, &some, &n_some, &err), 0);
+		for (size_t i = 0; i < n_every; i++) {
+			if (!iscsi_name_equal(every[i].target, targets[t]))
+				continue;
+			expect++;
+			assert_true(j < n_some);
+			assert_int_equal(rec_key_cmp_for_test(&every[i], &some[j]), 0);
+			j++;
+		}
+		assert_int_equal(n_some, expect);
+		free(some);
+		/* eui./naa. hex digits match without case. */
+		if (t >= 3) {
+			snprintf(other_case, sizeof(other_case), "%s", targets[t]);
+			for (char *c = other_case + 4; *c; c++)
+				*c = (char)(*c >= 'a' && *c <= 'f' ? *c - 32 : *c >= 'A' && *c <= 'F' ? *c + 32 : *c);
+			f.target = other_case;
+			assert_int_equal(recdb_list(db, &f, &some, &n_some, &err), 0);
+			assert_int_equal(n_some, expect);
+			free(some);
+		}
+	}
+	free(every);
+	recdb_close(db);
+}
+
 static void write_bytes(const char *name, const void *data, size_t len, int flags)
 {
 	char path[256];
@@ -671,6 +753,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(iface_table_and_builtins, setup, teardown),
 		cmocka_unit_test_setup_teardown(transactions, setup, teardown),
 		cmocka_unit_test_setup_teardown(compaction_keeps_content, setup, teardown),
+		cmocka_unit_test_setup_teardown(target_index_matches_scan, setup, teardown),
 		cmocka_unit_test_setup_teardown(foreign_db_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(foreign_gdbm_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(foreign_log_file, setup, teardown),
