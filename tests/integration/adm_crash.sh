@@ -36,7 +36,8 @@ key='node.conn[0].timeo.noop_out_interval'
 
 # Each writer's own record holds its counter.
 for ((w = 0; w < WRITERS; w++)); do
-	"$bin" -m node -o new -T "${prefix}${w}-counter" -p "10.1.$w.1" >/dev/null ||
+	{ "$bin" -m node -o new -T "${prefix}${w}-counter" -p "10.1.$w.1" >/dev/null &&
+	  "$bin" -m node -o update -T "${prefix}${w}-counter" -p "10.1.$w.1" -n "$key" -v 0; } ||
 		{ echo "not ok - adm_crash: setup failed"; exit 0; }
 	echo 0 >"$work/tried.$w"
 	: >"$work/ack.$w"
