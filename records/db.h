@@ -66,6 +66,8 @@ struct recdb;
  * process left half-done. */
 int recdb_open(const char *dir, struct recdb **out, struct rec_err *err);
 void recdb_close(struct recdb *db);
+/* A handle belongs to one process: its lock is an flock() on a descriptor
+ * a forked child would share. Open a new handle in the child. */
 const char *recdb_dir(const struct recdb *db);
 
 /* How long a call waits for the lock before REC_E_LOCK_TIMEOUT
