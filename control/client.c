@@ -101,7 +101,14 @@ int ctl_request(struct ctl_client *c, const struct ctl_msg *req, struct ctl_stat
 				  ctl_type_name(req->type), ctl_type_name(c->pending));
 	enum ctl_err rc = ctl_send(c->fd, CTL_BY_CLIENT, req);
 	if (rc != CTL_OK) {
+		struct ctl_msg why;
 		c->broken = true;
+		/* A daemon that refuses the connection itself (too many clients)
+		 * answers and closes before our request: report its reason. */
+		if (rc == CTL_E_CLOSED &&
+		    ctl_recv(c->fd, CTL_BY_CLIENT, 0, &why, NULL, NULL) == CTL_OK &&
+		    why.type == CTL_MSG_RESULT && why.u.result.code != ISCSI_SUCCESS)
+			return set_status(st, (int)why.u.result.code, "%s", why.u.result.text);
 		if (rc == CTL_E_CLOSED || rc == CTL_E_IO)
 			return set_status(st, ISCSI_ERR_ISCSID_COMM_ERR,
 					  "cannot send %s to iscsid: %s", ctl_type_name(req->type),
@@ -130,7 +137,7 @@ enum ctl_next ctl_next(struct ctl_client *c, struct ctl_msg *resp, struct ctl_st
 	if (c->broken || !c->pending)
 		return failed(c, st, ISCSI_ERR_INTERNAL, "control connection",
 			      c->broken ? "already failed" : "no request pending");
-	enum ctl_err rc = ctl_recv(c->fd, CTL_BY_DAEMON, c->timeout_ms, resp, &field, &version);
+	enum ctl_err rc = ctl_recv(c->fd, CTL_BY_CLIENT, c->timeout_ms, resp, &field, &version);
 	if (rc == CTL_E_VERSION) {
 		char detail[160];
 		snprintf(detail, sizeof(detail),

@@ -254,7 +254,7 @@ static void peer_read(struct ctl_peer *p)
 	unsigned version = 0;
 	char text[CTL_TEXT_MAX + 1];
 
-	enum ctl_err rc = ctl_recv(p->watch.fd, CTL_BY_CLIENT, 0, &req, &field, &version);
+	enum ctl_err rc = ctl_recv(p->watch.fd, CTL_BY_DAEMON, 0, &req, &field, &version);
 	switch (rc) {
 	case CTL_OK:
 		handle_request(p, &req);
