@@ -84,6 +84,7 @@ enum opts_result iscsid_opts_parse(int argc, char **argv, struct iscsid_opts *o,
 
 	memset(o, 0, sizeof(*o));
 	opterr = 0;
+	optind = 0;     /* GNU: a full restart, so the parser can run again (tests) */
 	while ((c = getopt_long(argc, argv, ":c:i:fd:u:g:p:hv", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':

@@ -39,8 +39,8 @@ enum opts_result {
 	OPTS_ERROR,             /* err says why: exit ISCSI_ERR_INVAL */
 };
 
-/* Parses argv (getopt_long, so call once per process or reset optind).
- * Help and version go to out. */
+/* Parses argv with getopt_long (restarted on each call). Help and
+ * version go to out. */
 enum opts_result iscsid_opts_parse(int argc, char **argv, struct iscsid_opts *o, FILE *out,
 				   char *err, size_t errlen);
 
