@@ -27,8 +27,10 @@
  *   answered "Irrelevant" (13: "Irrelevant when: SessionType=Discovery").
  * - A key in the wrong stage, a key only the initiator may send, a
  *   leading-only key on a non-leading connection, a full-feature-only key
- *   (SendTargets), a key received twice, and a reserved constant sent as
- *   an offer all fail the negotiation.
+ *   (SendTargets), a key received twice (except an identical repeat of
+ *   TargetPortalGroupTag or TargetAlias, which some targets send in each
+ *   stage), and a reserved constant sent as an offer all fail the
+ *   negotiation.
  * - Answers for AND/OR keys whose result the offer already decides are
  *   optional (6.2.2): if the target sends none, our offer stands; we send
  *   none to such a target offer.

@@ -189,6 +189,20 @@ static enum neg_err receive_declaration(struct neg_state *st, enum neg_key key,
 	return NEG_OK;
 }
 
+/* Some targets repeat their TargetPortalGroupTag or TargetAlias in each
+ * stage; an identical repeat of a declaration changes nothing. */
+static bool same_declaration(const struct neg_state *st, enum neg_key key, const char *value)
+{
+	uint64_t v;
+
+	if (key == NEG_TARGET_ALIAS)
+		return strcmp(st->params.target_alias, value) == 0;
+	if (key == NEG_TPGT)
+		return text_parse_number(value, 0, 65535, &v) == TEXT_OK &&
+		       (int32_t)v == st->params.tpgt;
+	return false;
+}
+
 static bool stage_allows(const struct neg_key_def *d, unsigned stage)
 {
 	if (stage == ISCSI_STAGE_SECURITY)
@@ -213,8 +227,11 @@ enum neg_err neg_receive_key(struct neg_state *st, unsigned stage, const char *k
 					"target answered key '%s', which we never sent", kbuf);
 		return answer(st, answers, key, "NotUnderstood");
 	}
-	if (st->received[id])
+	if (st->received[id]) {
+		if (same_declaration(st, id, value))
+			return NEG_OK;
 		return neg_fail(st, NEG_ERR_REPEATED, "target sent %s a second time", d->name);
+	}
 	st->received[id] = true;
 	if (d->use & NEG_USE_FFP_ONLY)
 		return neg_fail(st, NEG_ERR_FFP_ONLY, "target sent %s during login", d->name);

@@ -11,12 +11,33 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/bytes.h"
 #include "proto/login.h"
 #include "tests/fuzz/fuzz_login.h"
 
 #define MODE_VERIFY_FAILS 0x10u
+/* Patch ISID, ITT, versions and StatSN of Login Responses to what the
+ * machine expects, so that mutations reach the stages and the text rather
+ * than dying on the header checks (which other inputs cover). */
+#define MODE_FIX_HEADERS 0x20u
 
 static struct login machine;
+
+static void fix_headers(uint8_t *img, size_t len, bool *have_statsn, uint32_t *statsn)
+{
+	static const uint8_t isid[6] = FUZZ_LOGIN_ISID;
+
+	if (len < ISCSI_BHS_LEN || (img[0] & ISCSI_BHS_OPCODE_MASK) != ISCSI_OP_LOGIN_RSP)
+		return;
+	img[2] = 0;
+	img[3] = 0;
+	memcpy(img + 8, isid, sizeof(isid));
+	put_be32(img + 16, FUZZ_LOGIN_ITT);
+	if (*have_statsn)
+		put_be32(img + 24, *statsn);
+	*statsn = get_be32(img + 24) + 1;
+	*have_statsn = true;
+}
 
 static void config(struct login_config *cfg, uint8_t mode)
 {
@@ -129,7 +150,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint64_t now = 1000;
 	size_t off = 1;
 	uint8_t mode;
-	bool verified = false;
+	bool verified = false, have_statsn = false;
+	uint32_t statsn = 0;
 
 	if (size < 1)
 		return 0;
@@ -153,6 +175,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		memcpy(img, data + off, len);
 		off += len;
+		if (mode & MODE_FIX_HEADERS)
+			fix_headers(img, len, &have_statsn, &statsn);
 		login_wire_opts(&machine, &opts);
 		pe = pdu_decode(img, len, &opts, &pdu);
 		now += 10;

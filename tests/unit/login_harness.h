@@ -260,7 +260,7 @@ static inline void rsp_init(struct iscsi_pdu *p, bool transit, bool cont, unsign
 /* A response carrying a NUL-separated text given as one C string with
  * '|' for each NUL ("A=1|B=2|"). */
 static inline enum login_step reply(bool transit, unsigned csg, unsigned nsg, uint16_t tsih,
-			     const char *keys)
+				    const char *keys)
 {
 	struct iscsi_pdu p;
 	char text[4096];

@@ -723,7 +723,15 @@ static void repeated_keys(void **state)
 	assert_int_equal(recv(OPER, "MaxBurstLength", "65536"), NEG_ERR_REPEATED);
 	begin();
 	assert_int_equal(recv(SEC, "TargetAlias", "a"), NEG_OK);
-	assert_int_equal(recv(OPER, "TargetAlias", "a"), NEG_ERR_REPEATED);
+	assert_int_equal(recv(OPER, "TargetAlias", "a"), NEG_OK);      /* identical */
+	assert_int_equal(recv(OPER, "TargetAlias", "b"), NEG_ERR_REPEATED);
+	begin();
+	assert_int_equal(recv(SEC, "TargetPortalGroupTag", "3"), NEG_OK);
+	assert_int_equal(recv(OPER, "TargetPortalGroupTag", "0x3"), NEG_OK);
+	assert_int_equal(recv(OPER, "TargetPortalGroupTag", "4"), NEG_ERR_REPEATED);
+	begin();
+	assert_int_equal(recv(OPER, "MaxRecvDataSegmentLength", "8192"), NEG_OK);
+	assert_int_equal(recv(OPER, "MaxRecvDataSegmentLength", "8192"), NEG_ERR_REPEATED);
 	begin();
 	assert_int_equal(recv(OPER, "ErrorRecoveryLevel", "0"), NEG_OK);      /* target offer */
 	assert_int_equal(recv(OPER, "ErrorRecoveryLevel", "0"), NEG_ERR_REPEATED);
