@@ -148,20 +148,27 @@ static int entry_cmp(const struct st_entry *a, const struct st_entry *b)
 	return 0;
 }
 
-/* Sorting context: qsort() has no argument, so indices are sorted with
- * the list in a file-scope pointer. The worker is single-threaded and
- * the driver does not call this. */
-static const struct st_entry *sort_base;
-
-static int index_cmp(const void *pa, const void *pb)
+/* A stable bottom-up merge sort of indices into the list. Not qsort():
+ * glibc's qsort() asks the kernel for the machine's memory size
+ * (sysinfo) on large arrays, which the worker's seccomp list does not
+ * allow, and a sort of our own needs no file-scope state. */
+static void sort_indices(const struct st_entry *v, size_t *idx, size_t *tmp, size_t n)
 {
-	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
-	int c = entry_cmp(&sort_base[a], &sort_base[b]);
+	for (size_t width = 1; width < n; width *= 2) {
+		for (size_t lo = 0; lo < n; lo += 2 * width) {
+			size_t mid = lo + width < n ? lo + width : n;
+			size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
+			size_t a = lo, b = mid, k = lo;
 
-	/* Equal entries by position, so the first occurrence leads. */
-	if (c == 0)
-		c = a < b ? -1 : a > b;
-	return c;
+			while (a < mid && b < hi)
+				tmp[k++] = entry_cmp(&v[idx[b]], &v[idx[a]]) < 0 ? idx[b++] : idx[a++];
+			while (a < mid)
+				tmp[k++] = idx[a++];
+			while (b < hi)
+				tmp[k++] = idx[b++];
+		}
+		memcpy(idx, tmp, n * sizeof(*idx));
+	}
 }
 
 /* Drops exact repeats, keeping each first occurrence in place:
@@ -171,17 +178,18 @@ static enum st_err drop_repeats(struct st_list *l)
 	if (l->n < 2)
 		return ST_OK;
 	size_t *idx = malloc(l->n * sizeof(*idx));
+	size_t *tmp = malloc(l->n * sizeof(*tmp));
 	bool *drop = calloc(l->n, sizeof(*drop));
-	if (!idx || !drop) {
+	if (!idx || !tmp || !drop) {
 		free(idx);
+		free(tmp);
 		free(drop);
 		return ST_ERR_NOMEM;
 	}
 	for (size_t i = 0; i < l->n; i++)
 		idx[i] = i;
-	sort_base = l->v;
-	qsort(idx, l->n, sizeof(*idx), index_cmp);
-	sort_base = NULL;
+	sort_indices(l->v, idx, tmp, l->n);
+	free(tmp);
 	for (size_t i = 1; i < l->n; i++)
 		if (entry_cmp(&l->v[idx[i - 1]], &l->v[idx[i]]) == 0)
 			drop[idx[i]] = true;

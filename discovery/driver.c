@@ -1,0 +1,407 @@
+#include "discovery/driver.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/exitcodes.h"
+#include "base/log.h"
+#include "discovery/driver_net.h"
+#include "discovery/driver_impl.h"
+#include "privsep/msg.h"
+#include "privsep/spawn.h"
+
+uint64_t discovery_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+void discovery_result_free(struct discovery_result *res)
+{
+	free(res->records);
+	res->records = NULL;
+	res->count = 0;
+}
+
+void drv_close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+/* Waits for the worker; *status gets its wait status. */
+static void reap(struct discovery_run *r, int *status)
+{
+	int st = 0;
+
+	if (r->pid <= 0) {
+		if (status)
+			*status = 0;
+		return;
+	}
+	while (waitpid(r->pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (status)
+		*status = st;
+	r->pid = 0;
+}
+
+static void kill_worker(struct discovery_run *r)
+{
+	if (r->pid > 0)
+		kill(r->pid, SIGKILL);
+	reap(r, NULL);
+}
+
+enum discovery_progress drv_finish(struct discovery_run *r, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	kill_worker(r);
+	drv_close_fd(&r->sock);
+	drv_close_fd(&r->chan);
+	r->res.code = code;
+	if (code == ISCSI_SUCCESS) {
+		r->res.message[0] = '\0';
+	} else {
+		va_start(ap, fmt);
+		vsnprintf(r->res.message, sizeof(r->res.message), fmt, ap);
+		va_end(ap);
+		discovery_result_free(&r->res);
+	}
+	r->state = RS_DONE;
+	return DISCOVERY_DONE;
+}
+
+enum discovery_progress drv_reject_worker(struct discovery_run *r, const char *why)
+{
+	log_error("discovery worker %d for %s killed: %s", (int)r->pid, r->portal, why);
+	return drv_finish(r, ISCSI_ERR_CHILD_TERMINATED, "discovery worker killed: %s", why);
+}
+
+static char *dup_or_empty(const char *s)
+{
+	return strdup(s ? s : "");
+}
+
+static int start_worker(struct discovery_run *r)
+{
+	struct sandbox_conf conf = {
+		.role = ROLE_DISCOVERY,
+		.uid = r->p.worker_uid,
+		.gid = r->p.worker_gid,
+		.root_dir = r->root,
+		.nfds = 1,
+		.seccomp_trap = r->p.seccomp_trap,
+	};
+	int sv[2];
+	char err[256];
+
+	if (msg_channel(sv) < 0) {
+		drv_finish(r, ISCSI_ERR_INTERNAL, "discovery: channel: %s", strerror(errno));
+		return -1;
+	}
+	struct spawn_req req = {
+		.program = r->program,
+		.conf = &conf,
+		.fds = &sv[1],
+		.keep_stderr = r->p.keep_stderr,
+	};
+	r->pid = spawn_worker(&req, err, sizeof(err));
+	close(sv[1]);
+	r->chan = sv[0];
+	if (r->pid < 0) {
+		r->pid = 0;
+		drv_finish(r, ISCSI_ERR_INTERNAL, "discovery: %s", err);
+		return -1;
+	}
+	/* Drained until EAGAIN after each poll wake-up. */
+	if (fcntl(r->chan, F_SETFL, fcntl(r->chan, F_GETFL) | O_NONBLOCK) < 0) {
+		drv_finish(r, ISCSI_ERR_INTERNAL, "discovery: channel: %s", strerror(errno));
+		return -1;
+	}
+	worker_track_init(&r->track, ROLE_DISCOVERY);
+	r->state = RS_WORKER;
+	return 0;
+}
+
+/* Connected: hand over to the worker. */
+static enum discovery_progress connected(struct discovery_run *r)
+{
+	if (start_worker(r) < 0)
+		return DISCOVERY_DONE;
+	return DISCOVERY_PENDING;
+}
+
+struct discovery_run *discovery_run_start(const struct discovery_params *params)
+{
+	struct discovery_run *r = calloc(1, sizeof(*r));
+	int pending = 0, code = 0;
+
+	if (!r)
+		return NULL;
+	r->sock = r->chan = -1;
+	r->p = *params;
+	r->portal = dup_or_empty(params->portal);
+	r->iname = dup_or_empty(params->initiator_name);
+	r->alias = dup_or_empty(params->initiator_alias);
+	r->root = dup_or_empty(params->worker_root);
+	r->program = dup_or_empty(params->worker_program ? params->worker_program :
+				  DISCOVERY_WORKER_PROGRAM);
+	if (!r->portal || !r->iname || !r->alias || !r->root || !r->program) {
+		discovery_run_free(r);
+		return NULL;
+	}
+	if (!r->p.timeout_ms)
+		r->p.timeout_ms = DISCOVERY_TIMEOUT_DEFAULT_MS;
+	if (!r->p.connect_timeout_ms)
+		r->p.connect_timeout_ms = DISCOVERY_CONNECT_TIMEOUT_DEFAULT_MS;
+	if (!r->p.max_records || r->p.max_records > DISCOVERY_MAX_RECORDS_DEFAULT)
+		r->p.max_records = DISCOVERY_MAX_RECORDS_DEFAULT;
+	uint64_t now = discovery_now_ms();
+	r->deadline = now + r->p.timeout_ms;
+	r->connect_deadline = now + r->p.connect_timeout_ms;
+	if (r->connect_deadline > r->deadline)
+		r->connect_deadline = r->deadline;
+
+	struct iscsi_name_result nres;
+	if (iscsi_name_check(r->iname, ISCSI_NAME_ALLOW_UPPER, &nres) != NAME_OK) {
+		char line[200];
+		iscsi_name_describe(line, sizeof(line), "initiator name", r->iname, &nres);
+		drv_finish(r, ISCSI_ERR_INVAL, "%s", line);
+		return r;
+	}
+	if (r->alias[0] && iscsi_alias_check(r->alias, NULL) != NAME_OK) {
+		drv_finish(r, ISCSI_ERR_INVAL, "invalid initiator alias");
+		return r;
+	}
+	code = dnet_portal(r->portal, r->res.portal_addr, sizeof(r->res.portal_addr),
+			   &r->res.portal_port, r->res.message, sizeof(r->res.message));
+	if (code) {
+		char line[DISCOVERY_MSG_MAX];
+		snprintf(line, sizeof(line), "%s", r->res.message);
+		drv_finish(r, code, "%s", line);
+		return r;
+	}
+	r->sock = dnet_connect(r->res.portal_addr, r->res.portal_port, &pending, &code,
+			       r->res.message, sizeof(r->res.message));
+	if (r->sock < 0) {
+		char line[DISCOVERY_MSG_MAX];
+		snprintf(line, sizeof(line), "%s", r->res.message);
+		drv_finish(r, code, "%s", line);
+		return r;
+	}
+	r->state = RS_CONNECTING;
+	if (!pending)
+		connected(r);
+	return r;
+}
+
+int discovery_run_fd(const struct discovery_run *r, short *events)
+{
+	switch (r->state) {
+	case RS_CONNECTING:
+		*events = POLLOUT;
+		return r->sock;
+	case RS_WORKER:
+	case RS_EXITING:
+		*events = POLLIN;
+		return r->chan;
+	default:
+		*events = 0;
+		return -1;
+	}
+}
+
+uint64_t discovery_run_deadline(const struct discovery_run *r)
+{
+	switch (r->state) {
+	case RS_CONNECTING:
+		return r->connect_deadline;
+	case RS_EXITING:
+		return r->exit_deadline;
+	default:
+		return r->deadline;
+	}
+}
+
+bool discovery_run_done(const struct discovery_run *r)
+{
+	return r->state == RS_DONE;
+}
+
+pid_t discovery_run_worker_pid(const struct discovery_run *r)
+{
+	return r->pid > 0 ? r->pid : 0;
+}
+
+const char *discovery_run_portal(const struct discovery_run *r)
+{
+	return r->portal;
+}
+
+const struct discovery_result *discovery_run_result(const struct discovery_run *r)
+{
+	return r->state == RS_DONE ? &r->res : NULL;
+}
+
+int discovery_run_take_result(struct discovery_run *r, struct discovery_result *out)
+{
+	if (r->state != RS_DONE)
+		return -1;
+	*out = r->res;
+	r->res.records = NULL;
+	r->res.count = 0;
+	return 0;
+}
+
+void discovery_run_free(struct discovery_run *r)
+{
+	if (!r)
+		return;
+	kill_worker(r);
+	drv_close_fd(&r->sock);
+	drv_close_fd(&r->chan);
+	discovery_result_free(&r->res);
+	free(r->portal);
+	free(r->iname);
+	free(r->alias);
+	free(r->root);
+	free(r->program);
+	free(r);
+}
+
+static enum discovery_progress worker_gone(struct discovery_run *r)
+{
+	int st;
+
+	reap(r, &st);
+	if (r->state == RS_EXITING && WIFEXITED(st) && WEXITSTATUS(st) == 0) {
+		char line[DISCOVERY_MSG_MAX];
+		snprintf(line, sizeof(line), "%s", r->res.message);
+		return drv_finish(r, r->res.code, "%s", line);
+	}
+	if (WIFSIGNALED(st)) {
+		int sig = WTERMSIG(st);
+		log_error("discovery worker for %s killed by signal %d%s", r->portal, sig,
+			  sig == SIGSYS ? " (forbidden system call)" : "");
+		return drv_finish(r, ISCSI_ERR_CHILD_TERMINATED,
+			      "discovery worker killed by signal %d%s", sig,
+			      sig == SIGSYS ? " (forbidden system call)" : "");
+	}
+	log_error("discovery worker for %s exited with status %d without an answer", r->portal,
+		  WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	return drv_finish(r, ISCSI_ERR_CHILD_TERMINATED,
+		      "discovery worker exited with status %d without an answer",
+		      WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+}
+
+static enum discovery_progress read_worker(struct discovery_run *r)
+{
+	for (;;) {
+		struct msg m;
+		const char *field = NULL;
+		enum msg_err e = msg_recv(r->chan, MSG_BY_MONITOR, &m, &field);
+
+		if (e == MSG_E_AGAIN)
+			return DISCOVERY_PENDING;
+		if (e == MSG_E_CLOSED)
+			return worker_gone(r);
+		if (e != MSG_OK) {
+			char why[160];
+			snprintf(why, sizeof(why), "bad message: %s (%s)", msg_strerror(e),
+				 field ? field : "frame");
+			return drv_reject_worker(r, why);
+		}
+		if (drv_handle(r, &m) == DISCOVERY_DONE)
+			return DISCOVERY_DONE;
+	}
+}
+
+enum discovery_progress discovery_run_on_ready(struct discovery_run *r)
+{
+	switch (r->state) {
+	case RS_CONNECTING: {
+		char line[DISCOVERY_MSG_MAX];
+		int code = dnet_connect_result(r->sock, r->res.portal_addr, r->res.portal_port, line,
+					       sizeof(line));
+		if (code)
+			return drv_finish(r, code, "%s", line);
+		return connected(r);
+	}
+	case RS_WORKER:
+	case RS_EXITING:
+		return read_worker(r);
+	default:
+		return DISCOVERY_DONE;
+	}
+}
+
+enum discovery_progress discovery_run_on_timeout(struct discovery_run *r)
+{
+	char where[96];
+
+	if (r->state == RS_DONE)
+		return DISCOVERY_DONE;
+	if (discovery_now_ms() < discovery_run_deadline(r))
+		return DISCOVERY_PENDING;
+	dnet_format(r->res.portal_addr, r->res.portal_port, where, sizeof(where));
+	switch (r->state) {
+	case RS_CONNECTING:
+		return drv_finish(r, ISCSI_ERR_TRANS_TIMEOUT, "cannot make connection to %s: "
+			      "connection timed out", where);
+	case RS_EXITING:
+		return drv_reject_worker(r, "did not exit after its answer");
+	default:
+		log_warn("discovery worker %d for %s killed: no answer within %u ms", (int)r->pid,
+			 r->portal, r->p.timeout_ms);
+		return drv_finish(r, ISCSI_ERR_TRANS_TIMEOUT, "discovery at %s timed out after %u ms",
+			      where, r->p.timeout_ms);
+	}
+}
+
+int discovery_run_blocking(const struct discovery_params *params, struct discovery_result *out)
+{
+	struct discovery_run *r = discovery_run_start(params);
+
+	memset(out, 0, sizeof(*out));
+	if (!r) {
+		out->code = ISCSI_ERR_NOMEM;
+		snprintf(out->message, sizeof(out->message), "out of memory");
+		return out->code;
+	}
+	while (!discovery_run_done(r)) {
+		short events;
+		int fd = discovery_run_fd(r, &events);
+		uint64_t now = discovery_now_ms(), until = discovery_run_deadline(r);
+		int wait = until > now ? (int)(until - now > 60000 ? 60000 : until - now) : 0;
+		struct pollfd p = { .fd = fd, .events = events };
+		int n = poll(&p, 1, wait);
+
+		if (n < 0 && errno != EINTR) {
+			discovery_run_free(r);
+			out->code = ISCSI_ERR_INTERNAL;
+			snprintf(out->message, sizeof(out->message), "poll: %s", strerror(errno));
+			return out->code;
+		}
+		if (n > 0)
+			discovery_run_on_ready(r);
+		else
+			discovery_run_on_timeout(r);
+	}
+	discovery_run_take_result(r, out);
+	discovery_run_free(r);
+	return out->code;
+}

@@ -1,0 +1,49 @@
+/* Internals shared by discovery/driver.c (the run's life) and
+ * discovery/driver_msgs.c (the worker's messages). Not an API. */
+#ifndef DISCOVERY_DRIVER_IMPL_H
+#define DISCOVERY_DRIVER_IMPL_H
+
+#include "discovery/driver.h"
+#include "policy/worker_states.h"
+#include "privsep/msg.h"
+
+/* The worker gets the run's deadline minus this, so that it reports a
+ * timeout itself (with what it was waiting for) before being killed. */
+#define WORKER_DEADLINE_MARGIN_MS 500u
+
+enum run_state {
+	RS_CONNECTING,  /* waiting for the TCP connect */
+	RS_WORKER,      /* the worker runs; reading its channel */
+	RS_EXITING,     /* final message received; waiting for the exit */
+	RS_DONE,
+};
+
+struct discovery_run {
+	enum run_state state;
+	char *portal, *iname, *alias, *root, *program;
+	struct discovery_params p;
+	int sock;
+	int chan;
+	pid_t pid;
+	struct worker_track track;
+	uint64_t deadline, connect_deadline, exit_deadline;
+	uint32_t received;      /* DISC_RECORDs seen */
+	size_t cap;
+	struct discovery_result res;
+};
+
+/* Ends the run with code and one line (ignored for ISCSI_SUCCESS):
+ * kills and reaps a live worker, closes everything. */
+enum discovery_progress drv_finish(struct discovery_run *r, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* The worker broke the protocol: logged, killed, and the run fails with
+ * ISCSI_ERR_CHILD_TERMINATED. */
+enum discovery_progress drv_reject_worker(struct discovery_run *r, const char *why);
+
+void drv_close_fd(int *fd);
+
+/* One decoded message from the worker. */
+enum discovery_progress drv_handle(struct discovery_run *r, const struct msg *m);
+
+#endif

@@ -1,0 +1,150 @@
+/* The driver's side of the worker protocol: each message checked
+ * against policy/worker_states, each record checked again. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/exitcodes.h"
+#include "base/log.h"
+#include "discovery/driver_impl.h"
+#include "discovery/driver_net.h"
+
+static int send_start(struct discovery_run *r)
+{
+	struct msg m;
+	uint64_t now = discovery_now_ms();
+	uint64_t left = r->deadline > now ? r->deadline - now : 0;
+	const char *why = NULL;
+
+	msg_init(&m, MSG_DISC_START, 0);
+	snprintf(m.u.disc_start.initiator_name, sizeof(m.u.disc_start.initiator_name), "%s",
+		 r->iname);
+	snprintf(m.u.disc_start.initiator_alias, sizeof(m.u.disc_start.initiator_alias), "%s",
+		 r->alias);
+	dnet_format(r->res.portal_addr, r->res.portal_port, m.u.disc_start.portal,
+		    sizeof(m.u.disc_start.portal));
+	left = left > WORKER_DEADLINE_MARGIN_MS ? left - WORKER_DEADLINE_MARGIN_MS : 1;
+	m.u.disc_start.timeout_ms = (uint32_t)(left > 3600000 ? 3600000 : left);
+	m.fd = r->sock;
+	if (worker_step(&r->track, MSG_DISC_START, &why) != WORKER_ALLOW)
+		return -1;
+	enum msg_err e = msg_send(r->chan, MSG_BY_MONITOR, &m);
+	/* The worker holds the connection now; ours would only keep it
+	 * open after the worker is gone. */
+	drv_close_fd(&r->sock);
+	return e == MSG_OK ? 0 : -1;
+}
+
+/* A control character from the worker must not reach a terminal or a
+ * log line as such. */
+static void copy_line(char *dst, size_t size, const char *src)
+{
+	size_t i = 0;
+
+	for (; src[i] && i + 1 < size; i++)
+		dst[i] = ((unsigned char)src[i] < 0x20 || src[i] == 0x7f) ? '?' : src[i];
+	dst[i] = '\0';
+}
+
+static void worker_log(const struct discovery_run *r, const struct msg_log *l)
+{
+	char line[MSG_LOG_TEXT_MAX + 1];
+
+	copy_line(line, sizeof(line), l->text);
+	switch (l->level) {
+	case MSG_LOG_ERROR:
+		log_error("discovery worker %d: %s", (int)r->pid, line);
+		break;
+	case MSG_LOG_WARN:
+		log_warn("discovery worker %d: %s", (int)r->pid, line);
+		break;
+	case MSG_LOG_INFO:
+		log_debug(1, "discovery worker %d: %s", (int)r->pid, line);
+		break;
+	default:
+		log_debug(3, "discovery worker %d: %s", (int)r->pid, line);
+		break;
+	}
+}
+
+static enum discovery_progress take_record(struct discovery_run *r,
+					   const struct msg_disc_record *d)
+{
+	char why[300], numeric[DISCOVERY_ADDR_MAX];
+
+	if (++r->received > r->p.max_records) {
+		snprintf(why, sizeof(why), "more than %u records", r->p.max_records);
+		return drv_reject_worker(r, why);
+	}
+	if (discovery_record_check(d->target_name, d->address, d->port, why, sizeof(why)) < 0)
+		return drv_reject_worker(r, why);
+	if (dnet_numeric(d->address, numeric, sizeof(numeric)) < 0) {
+		/* open-iscsi skips a portal it cannot resolve, and so do we. */
+		log_warn("discovery: cannot resolve %s given for %s: portal skipped", d->address,
+			 d->target_name);
+		return DISCOVERY_PENDING;
+	}
+	if (r->res.count == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 64;
+		struct discovery_record *v = realloc(r->res.records, cap * sizeof(*v));
+		if (!v)
+			return drv_finish(r, ISCSI_ERR_NOMEM, "out of memory");
+		r->res.records = v;
+		r->cap = cap;
+	}
+	struct discovery_record *rec = &r->res.records[r->res.count++];
+	memcpy(rec->target_name, d->target_name, sizeof(rec->target_name));
+	memcpy(rec->address, numeric, sizeof(rec->address));
+	rec->port = d->port;
+	rec->tpgt = d->tpgt_given ? d->tpgt : -1;
+	return DISCOVERY_PENDING;
+}
+
+static void final_message(struct discovery_run *r)
+{
+	r->state = RS_EXITING;
+	r->exit_deadline = discovery_now_ms() + DISCOVERY_EXIT_GRACE_MS;
+}
+
+enum discovery_progress drv_handle(struct discovery_run *r, const struct msg *m)
+{
+	const char *why = NULL;
+	char line[200];
+
+	if (worker_step(&r->track, m->type, &why) != WORKER_ALLOW) {
+		snprintf(line, sizeof(line), "%s in state %s: %s", msg_type_name(m->type),
+			 worker_state_name(r->track.state), why);
+		return drv_reject_worker(r, line);
+	}
+	switch (m->type) {
+	case MSG_HELLO:
+		if (m->u.hello.role != ROLE_DISCOVERY)
+			return drv_reject_worker(r, "HELLO for another role");
+		if (send_start(r) < 0)
+			return drv_finish(r, ISCSI_ERR_INTERNAL, "discovery: cannot hand the "
+				      "connection to the worker");
+		return DISCOVERY_PENDING;
+	case MSG_LOG:
+		worker_log(r, &m->u.log);
+		return DISCOVERY_PENDING;
+	case MSG_DISC_RECORD:
+		return take_record(r, &m->u.disc_record);
+	case MSG_DISC_DONE:
+		if (m->u.disc_done.records != r->received) {
+			snprintf(line, sizeof(line), "announced %u records, sent %u",
+				 m->u.disc_done.records, r->received);
+			return drv_reject_worker(r, line);
+		}
+		r->res.code = ISCSI_SUCCESS;
+		final_message(r);
+		return DISCOVERY_PENDING;
+	case MSG_DISC_ERROR:
+		r->res.code = (int)m->u.disc_error.code;
+		copy_line(r->res.message, sizeof(r->res.message), m->u.disc_error.reason);
+		discovery_result_free(&r->res);
+		final_message(r);
+		return DISCOVERY_PENDING;
+	default:
+		return drv_reject_worker(r, "unexpected message");
+	}
+}
