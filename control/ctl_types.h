@@ -42,6 +42,8 @@
 #define CTL_PORTAL_MAX (CTL_ADDRESS_MAX + 8)    /* "[addr]:port" */
 #define CTL_IFACE_MAX 63                /* records/schema.h REC_IFACE_NAME_MAX - 1 */
 #define CTL_TEXT_MAX 255
+#define CTL_IFACES_COUNT 8
+#define CTL_IFACES_MAX (CTL_IFACES_COUNT * (CTL_IFACE_MAX + 1) - 1)
 
 /* DISCOVERY_ST ops, open-iscsi's -o values for discovery: which changes
  * to the node database the results may make. */
@@ -80,13 +82,14 @@ enum ctl_disc_op {
 /* Is iscsid there, and which program version answers. */
 #define CTL_FIELDS_PING(F, S)
 
-/* iscsiadm -m discovery -t st -p PORTAL [-I IFACE] [-o OP]... [-l].
+/* iscsiadm -m discovery -t st -p PORTAL [-I IFACE]... [-o OP]... [-l].
  * portal as the user typed it (address[:port], [v6][:port], host name);
- * iface "" is the default iface; ops 0 is open-iscsi's default for a
- * discovery without -o (new, delete and update). */
+ * ifaces: the -I names joined by ',' (iface names never hold one), at
+ * most CTL_IFACES_COUNT, "" for the default iface; ops 0 is open-iscsi's
+ * default for a discovery without -o (new, delete and update). */
 #define CTL_FIELDS_DISCOVERY_ST(F, S)                                                   \
 	F(S, STR, portal, 1, CTL_PORTAL_MAX)                                            \
-	F(S, STR, iface, 0, CTL_IFACE_MAX)                                              \
+	F(S, STR, ifaces, 0, CTL_IFACES_MAX)                                            \
 	F(S, U32, ops, 0, CTL_DISC_OP_ALL)                                              \
 	F(S, U32, flags, 0, CTL_DISC_F_ALL)
 

@@ -4,13 +4,21 @@
 #include <string.h>
 
 #include "base/log.h"
+#include "discovery/apply.h"
 #include "discovery/driver.h"
 #include "monitor/control_server.h"
 #include "monitor/monitor.h"
+#include "records/db.h"
 #include "records/initiatorname.h"
-#include "records/record.h"
 
-#define DEFAULT_IFACE "default"
+/* How long an apply may wait for the database lock (iscsiadm writing):
+ * the event loop waits with it, so much less than the default 10 s. */
+#define APPLY_LOCK_TIMEOUT_MS 3000
+
+_Static_assert(CTL_DISC_OP_NEW == DISC_OP_NEW && CTL_DISC_OP_DELETE == DISC_OP_DELETE &&
+		       CTL_DISC_OP_UPDATE == DISC_OP_UPDATE &&
+		       CTL_DISC_OP_NONPERSISTENT == DISC_OP_NONPERSISTENT,
+	       "control ops and discovery/apply.h ops must be the same bits");
 
 static void answer(struct ctl_peer *peer, int code, const char *text)
 {
@@ -18,21 +26,57 @@ static void answer(struct ctl_peer *peer, int code, const char *text)
 		ctl_peer_finish(peer, code, "%s", text);
 }
 
-/* A whole-run deadline from the discovery defaults of iscsid.conf: the
- * login timeout for connect and login, plus the active timeout for the
- * answer and the logout. */
-static void timeouts(const struct monitor *m, uint32_t *run_ms, uint32_t *connect_ms)
-{
-	long long login = 15, active = 30;
+/* The request's comma-separated iface names, split in place in names. */
+struct iface_list {
+	char names[CTL_IFACES_MAX + 1];
+	const char *v[CTL_IFACES_COUNT];
+	size_t n;
+};
 
-	rec_get_int(m->conf.discovery, "discovery.sendtargets.timeo.login_timeout", &login);
-	rec_get_int(m->conf.discovery, "discovery.sendtargets.timeo.active_timeout", &active);
-	if (login < 1)
-		login = 1;
-	if (active < 1)
-		active = 1;
-	*connect_ms = (uint32_t)(login * 1000);
-	*run_ms = (uint32_t)((login + active) * 1000);
+static int split_ifaces(const char *joined, struct iface_list *l, char *err, size_t errlen)
+{
+	snprintf(l->names, sizeof(l->names), "%s", joined);
+	l->n = 0;
+	if (!l->names[0])
+		return 0;
+	for (char *save = NULL, *s = strtok_r(l->names, ",", &save); s;
+	     s = strtok_r(NULL, ",", &save)) {
+		if (l->n == CTL_IFACES_COUNT) {
+			snprintf(err, errlen, "at most %d ifaces per discovery", CTL_IFACES_COUNT);
+			return -1;
+		}
+		l->v[l->n++] = s;
+	}
+	return 0;
+}
+
+static int open_db(struct recdb **db, struct rec_err *err)
+{
+	if (recdb_open(NULL, db, err) < 0)
+		return -1;
+	recdb_set_lock_timeout(*db, APPLY_LOCK_TIMEOUT_MS);
+	return 0;
+}
+
+/* Ops and ifaces checked before any connection, as iscsiadm does. */
+static int check_request(const struct ctl_discovery_st *req, char *err, size_t errlen)
+{
+	struct iface_list l;
+	struct recdb *db;
+	struct rec_err rerr = { 0 };
+
+	if (split_ifaces(req->ifaces, &l, err, errlen) < 0)
+		return ISCSI_ERR_INVAL;
+	struct discovery_apply_opts o = { .ops = req->ops, .ifaces = l.v, .n_ifaces = l.n };
+	if (open_db(&db, &rerr) < 0) {
+		snprintf(err, errlen, "%s", rerr.msg);
+		return ISCSI_ERR_IDBM;
+	}
+	int rc = discovery_apply_check(db, &o, &rerr);
+	recdb_close(db);
+	if (rc != 0)
+		snprintf(err, errlen, "%s", rerr.msg);
+	return rc;
 }
 
 struct discovery_run *discovery_job_start(struct monitor *m, const struct ctl_discovery_st *req,
@@ -40,7 +84,14 @@ struct discovery_run *discovery_job_start(struct monitor *m, const struct ctl_di
 {
 	struct initiator_name iname;
 	struct rec_err rerr = { 0 };
+	char err[REC_ERR_MSG_MAX];
 
+	int rc = check_request(req, err, sizeof(err));
+	if (rc != 0) {
+		log_warn("discovery of %s refused: %s", req->portal, err);
+		answer(peer, rc, err);
+		return NULL;
+	}
 	if (initiatorname_read(m->opts.initiatorname_path, &iname, &rerr) < 0) {
 		log_error("discovery of %s: %s", req->portal, rerr.msg);
 		answer(peer, ISCSI_ERR_INVAL, rerr.msg);
@@ -56,7 +107,7 @@ struct discovery_run *discovery_job_start(struct monitor *m, const struct ctl_di
 		.worker_program = m->opts.worker_program,
 		.keep_stderr = m->opts.foreground,
 	};
-	timeouts(m, &params.timeout_ms, &params.connect_timeout_ms);
+	discovery_timeouts(m->conf.discovery, &params.connect_timeout_ms, &params.timeout_ms);
 	struct discovery_run *run = discovery_run_start(&params);
 	if (!run) {
 		log_error("discovery of %s: out of memory", req->portal);
@@ -65,46 +116,76 @@ struct discovery_run *discovery_job_start(struct monitor *m, const struct ctl_di
 	return run;
 }
 
-static void stream_records(struct ctl_peer *peer, const struct discovery_result *res,
-			   const char *iface)
+static void stream_keys(struct ctl_peer *peer, const struct discovery_applied *a)
 {
 	struct ctl_msg r;
 
-	for (size_t i = 0; i < res->count; i++) {
-		const struct discovery_record *d = &res->records[i];
+	for (size_t i = 0; i < a->n; i++) {
+		const struct rec_key *k = &a->keys[i];
 		ctl_msg_init(&r, CTL_MSG_DISC_RECORD);
 		struct ctl_disc_record *c = &r.u.disc_record;
-		snprintf(c->target_name, sizeof(c->target_name), "%s", d->target_name);
-		snprintf(c->address, sizeof(c->address), "%s", d->address);
-		c->port = d->port;
-		c->has_tpgt = d->tpgt >= 0;
-		c->tpgt = d->tpgt >= 0 ? (uint16_t)d->tpgt : 0;
-		snprintf(c->iface, sizeof(c->iface), "%s", iface);
+		snprintf(c->target_name, sizeof(c->target_name), "%s", k->target);
+		snprintf(c->address, sizeof(c->address), "%s", k->addr);
+		c->port = (uint16_t)k->port;
+		c->has_tpgt = k->tpgt >= 0;
+		c->tpgt = k->tpgt >= 0 ? (uint16_t)k->tpgt : 0;
+		snprintf(c->iface, sizeof(c->iface), "%s", k->iface);
 		ctl_peer_send(peer, &r);
 	}
+}
+
+/* Writes res to the database; answers peer with the records or the
+ * reason it could not. */
+static void apply_and_answer(struct monitor *m, const struct ctl_discovery_st *req,
+			     const struct discovery_result *res, struct ctl_peer *peer)
+{
+	struct discovery_applied applied = { 0 };
+	struct rec_err rerr = { 0 };
+	struct iface_list l;
+	struct recdb *db;
+	char err[REC_ERR_MSG_MAX];
+
+	if (split_ifaces(req->ifaces, &l, err, sizeof(err)) < 0) {
+		answer(peer, ISCSI_ERR_INVAL, err);
+		return;
+	}
+	struct discovery_apply_opts o = { .ops = req->ops, .ifaces = l.v, .n_ifaces = l.n };
+	if (open_db(&db, &rerr) < 0) {
+		log_error("discovery of %s: %s", req->portal, rerr.msg);
+		answer(peer, ISCSI_ERR_IDBM, rerr.msg);
+		return;
+	}
+	int rc = discovery_apply(db, &m->conf, res, &o, &applied, &rerr);
+	recdb_close(db);
+	if (rc != 0) {
+		log_error("discovery of %s: results not written: %s", req->portal, rerr.msg);
+		answer(peer, rc, rerr.msg);
+		return;
+	}
+	log_info("discovery of %s: %zu portals; %zu records created, %zu updated, %zu deleted",
+		 req->portal, res->count, applied.created, applied.updated, applied.deleted);
+	if (peer) {
+		stream_keys(peer, &applied);
+		answer(peer, ISCSI_SUCCESS, "");
+	}
+	discovery_applied_free(&applied);
 }
 
 void discovery_job_finish(struct monitor *m, struct discovery_run *run,
 			  const struct ctl_discovery_st *req, struct ctl_peer *peer)
 {
 	struct discovery_result res;
-	const char *iface = req->iface[0] ? req->iface : DEFAULT_IFACE;
-	(void)m;
 
 	if (discovery_run_take_result(run, &res) < 0) {
+		log_error("discovery of %s ended without a result", req->portal);
 		answer(peer, ISCSI_ERR_INTERNAL, "discovery ended without a result");
 		return;
 	}
 	if (res.code != ISCSI_SUCCESS) {
 		log_warn("discovery of %s failed: %s", req->portal, res.message);
 		answer(peer, res.code, res.message);
-		discovery_result_free(&res);
-		return;
-	}
-	log_debug(1, "discovery of %s: %zu portals", req->portal, res.count);
-	if (peer) {
-		stream_records(peer, &res, iface);
-		answer(peer, ISCSI_SUCCESS, "");
+	} else {
+		apply_and_answer(m, req, &res, peer);
 	}
 	discovery_result_free(&res);
 }

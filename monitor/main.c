@@ -209,8 +209,6 @@ int main(int argc, char **argv)
 		 m->socket_path);
 
 	rc = loop_run(m->loop) < 0 ? ISCSI_ERR : 0;
-	if (rc == 0)
-		log_info("iscsid stopped");
 out:
 	m->stopping = true;
 	workers_stop_all(m);
@@ -221,5 +219,7 @@ out:
 	iscsid_conf_free(&m->conf);
 	pidfile_release(&pf);
 	daemon_ready(ready_fd, rc ? rc : ISCSI_ERR);
+	if (rc == 0)
+		log_info("iscsid stopped");
 	return rc;
 }

@@ -132,8 +132,7 @@ static void job_start(struct job *j)
 		return;
 	}
 	loop_watch_add(m->loop, &j->watch);
-	log_debug(1, "discovery of %s started (worker pid %ld, %u of %u workers busy)",
-		  j->req.portal, (long)discovery_run_worker_pid(j->run), w->nlive,
+	log_debug(1, "discovery of %s started (%u of %u workers busy)", j->req.portal, w->nlive,
 		  m->settings.max_workers);
 	job_rearm(j, DISCOVERY_PENDING);
 }

@@ -153,7 +153,7 @@ static size_t sample_discovery(uint8_t *buf)
 
 	ctl_msg_init(&m, CTL_MSG_DISCOVERY_ST);
 	strcpy(m.u.discovery_st.portal, "[2001:db8::1]:3260");
-	strcpy(m.u.discovery_st.iface, "default");
+	strcpy(m.u.discovery_st.ifaces, "default,iface1");
 	m.u.discovery_st.ops = CTL_DISC_OP_NEW | CTL_DISC_OP_UPDATE;
 	return encode_ok(&m, CTL_BY_CLIENT, buf);
 }
