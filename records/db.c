@@ -69,40 +69,32 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "base/log.h"
 #include "base/paths.h"
 #include "proto/names.h"
 
-#define DB_FILE   "records.db"
-#define TMP_FILE  "records.db.tmp"
-#define LOG_FILE  "records.log"
-#define LOCK_FILE "records.lock"
 
 #define DEFAULT_LOCK_TIMEOUT_MS 10000
 #define DEFAULT_COMPACT_BYTES   (64u << 10)
 
-static const char move_aside[] = "move it aside and re-run discovery";
 
-static int io_fail(const char *path, const char *what, struct rec_err *err)
+int db_io_fail(const char *path, const char *what, struct rec_err *err)
 {
 	return rec_fail(err, REC_E_IO, "%s: %s failed: %s", path, what, strerror(errno));
 }
 
-static int gdbm_damaged(const char *path, struct rec_err *err)
+int db_damaged(const char *path, struct rec_err *err)
 {
 	return rec_fail(err, REC_E_CORRUPT, "%s is damaged (%s); %s", path,
-			gdbm_strerror(gdbm_errno), move_aside);
+			gdbm_strerror(gdbm_errno), DB_MOVE_ASIDE);
 }
 
 /* Regular file owned by us and not writable by others; tightened to 0600. */
@@ -111,9 +103,9 @@ static int check_file(int fd, const char *path, struct rec_err *err)
 	struct stat sb;
 
 	if (fstat(fd, &sb) < 0)
-		return io_fail(path, "stat", err);
+		return db_io_fail(path, "stat", err);
 	if (!S_ISREG(sb.st_mode))
-		return rec_fail(err, REC_E_PERM, "%s is not a regular file; %s", path, move_aside);
+		return rec_fail(err, REC_E_PERM, "%s is not a regular file; %s", path, DB_MOVE_ASIDE);
 	if (sb.st_uid != geteuid())
 		return rec_fail(err, REC_E_PERM, "%s is owned by uid %u, not %u; refusing to use it",
 				path, (unsigned)sb.st_uid, (unsigned)geteuid());
@@ -122,11 +114,11 @@ static int check_file(int fd, const char *path, struct rec_err *err)
 				"%s is writable by group or others; chmod 600 it and check its content",
 				path);
 	if ((sb.st_mode & 077) && fchmod(fd, 0600) < 0)
-		return io_fail(path, "chmod", err);
+		return db_io_fail(path, "chmod", err);
 	return 0;
 }
 
-static int open_file(struct recdb *db, const char *name, const char *path, int flags,
+int db_open_file(struct recdb *db, const char *name, const char *path, int flags,
 		     bool *created, struct rec_err *err)
 {
 	int fd = openat(db->dirfd, name, flags | O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -137,7 +129,7 @@ static int open_file(struct recdb *db, const char *name, const char *path, int f
 		if (errno == ELOOP)
 			return rec_fail(err, REC_E_PERM, "%s is a symbolic link; refusing to follow it",
 					path);
-		return io_fail(path, "open", err);
+		return db_io_fail(path, "open", err);
 	}
 	if (check_file(fd, path, err) < 0) {
 		close(fd);
@@ -163,11 +155,11 @@ static int make_dirs(const char *dir, struct rec_err *err)
 			continue;
 		*p = '\0';
 		if (mkdir(path, 0755) < 0 && errno != EEXIST)
-			return io_fail(path, "mkdir", err);
+			return db_io_fail(path, "mkdir", err);
 		*p = '/';
 	}
 	if (mkdir(path, 0700) < 0 && errno != EEXIST)
-		return io_fail(path, "mkdir", err);
+		return db_io_fail(path, "mkdir", err);
 	return 0;
 }
 
@@ -182,10 +174,10 @@ static int open_dir(struct recdb *db, struct rec_err *err)
 		if (errno == ELOOP || errno == ENOTDIR)
 			return rec_fail(err, REC_E_PERM, "%s is not a directory (or is a symbolic link)",
 					db->dir);
-		return io_fail(db->dir, "open", err);
+		return db_io_fail(db->dir, "open", err);
 	}
 	if (fstat(db->dirfd, &sb) < 0)
-		return io_fail(db->dir, "stat", err);
+		return db_io_fail(db->dir, "stat", err);
 	if (sb.st_uid != geteuid())
 		return rec_fail(err, REC_E_PERM, "%s is owned by uid %u, not %u; refusing to use it",
 				db->dir, (unsigned)sb.st_uid, (unsigned)geteuid());
@@ -193,105 +185,11 @@ static int open_dir(struct recdb *db, struct rec_err *err)
 		return rec_fail(err, REC_E_PERM,
 				"%s is writable by group or others; chmod 700 it", db->dir);
 	if ((sb.st_mode & 077) && fchmod(db->dirfd, 0700) < 0)
-		return io_fail(db->dir, "chmod", err);
+		return db_io_fail(db->dir, "chmod", err);
 	return 0;
 }
 
-static long elapsed_ms(const struct timespec *start)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (now.tv_sec - start->tv_sec) * 1000 + (now.tv_nsec - start->tv_nsec) / 1000000;
-}
-
-static int lock_timeout(struct recdb *db, struct rec_err *err)
-{
-	return rec_fail(err, REC_E_LOCK_TIMEOUT,
-			"%s: the record database is locked by another process (waited %d ms); try again",
-			db->lock_path, db->timeout_ms);
-}
-
-/* Fallback when SIGALRM is blocked: poll with a growing sleep. */
-static int lock_polling(struct recdb *db, int how, const struct timespec *start,
-			struct rec_err *err)
-{
-	long delay_us = 100;
-
-	for (;;) {
-		struct timespec nap = { 0, delay_us * 1000 };
-
-		if (flock(db->lockfd, how | LOCK_NB) == 0)
-			return 0;
-		if (errno != EINTR && errno != EWOULDBLOCK)
-			return io_fail(db->lock_path, "flock", err);
-		if (elapsed_ms(start) >= db->timeout_ms)
-			return lock_timeout(db, err);
-		nanosleep(&nap, NULL);
-		if (delay_us < 2000)
-			delay_us *= 2;
-	}
-}
-
-static void on_lock_tick(int sig)
-{
-	(void)sig;
-}
-
-/* Waits in a blocking flock(), which the kernel wakes as soon as the lock
- * is free, instead of polling, which lets a waiter starve while others
- * keep re-taking the lock. A per-thread timer sends SIGALRM every 100 ms
- * to interrupt the wait and check the deadline; the caller's SIGALRM
- * disposition is restored before returning. */
-static int lock(struct recdb *db, int how, struct rec_err *err)
-{
-	struct sigevent sev = { .sigev_notify = SIGEV_THREAD_ID, .sigev_signo = SIGALRM };
-	struct itimerspec tick = { { 0, 100000000 }, { 0, 100000000 } };
-	struct sigaction sa = { .sa_handler = on_lock_tick }, old_sa;
-	struct timespec start;
-	sigset_t mask;
-	timer_t timer;
-	int rc, saved;
-
-	if (flock(db->lockfd, how | LOCK_NB) == 0)
-		return 0;
-	if (errno != EWOULDBLOCK && errno != EINTR)
-		return io_fail(db->lock_path, "flock", err);
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	if (pthread_sigmask(SIG_BLOCK, NULL, &mask) != 0 || sigismember(&mask, SIGALRM))
-		return lock_polling(db, how, &start, err);
-	sev._sigev_un._tid = gettid();
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGALRM, &sa, &old_sa) < 0)
-		return lock_polling(db, how, &start, err);
-	if (timer_create(CLOCK_MONOTONIC, &sev, &timer) < 0) {
-		sigaction(SIGALRM, &old_sa, NULL);
-		return lock_polling(db, how, &start, err);
-	}
-	timer_settime(timer, 0, &tick, NULL);
-	for (;;) {
-		rc = flock(db->lockfd, how);
-		saved = errno;
-		if (rc == 0 || saved != EINTR || elapsed_ms(&start) >= db->timeout_ms)
-			break;
-	}
-	timer_delete(timer);
-	sigaction(SIGALRM, &old_sa, NULL);
-	if (rc == 0)
-		return 0;
-	if (saved == EINTR)
-		return lock_timeout(db, err);
-	errno = saved;
-	return io_fail(db->lock_path, "flock", err);
-}
-
-static void unlock(struct recdb *db)
-{
-	flock(db->lockfd, LOCK_UN);
-}
-
-/* Checks the marker that makes a gdbm file ours. */
-static int check_marker(GDBM_FILE g, const char *path, struct rec_err *err)
+int db_check_marker(GDBM_FILE g, const char *path, struct rec_err *err)
 {
 	datum key = { .dptr = RECDB_META_KEY, .dsize = sizeof(RECDB_META_KEY) - 1 };
 	datum val = gdbm_fetch(g, key);
@@ -299,10 +197,10 @@ static int check_marker(GDBM_FILE g, const char *path, struct rec_err *err)
 
 	if (!val.dptr) {
 		if (gdbm_errno != GDBM_ITEM_NOT_FOUND)
-			return gdbm_damaged(path, err);
+			return db_damaged(path, err);
 		return rec_fail(err, REC_E_FOREIGN,
 				"%s is not an iSCSI record database (a gdbm file of another program?); %s",
-				path, move_aside);
+				path, DB_MOVE_ASIDE);
 	}
 	if ((size_t)val.dsize != sizeof(RECDB_META_VALUE) - 1 ||
 	    memcmp(val.dptr, RECDB_META_VALUE, (size_t)val.dsize)) {
@@ -311,7 +209,7 @@ static int check_marker(GDBM_FILE g, const char *path, struct rec_err *err)
 		iscsi_escape(shown, sizeof(shown), val.dptr, (size_t)val.dsize);
 		rc = rec_fail(err, REC_E_FOREIGN,
 			      "%s has format '%s', this program reads '%s'; use the matching iscsiadm or %s",
-			      path, shown, RECDB_META_VALUE, move_aside);
+			      path, shown, RECDB_META_VALUE, DB_MOVE_ASIDE);
 	}
 	free(val.dptr);
 	return rc;
@@ -344,7 +242,7 @@ static int base_open(struct recdb *db, GDBM_FILE *out, struct rec_err *err)
 		if (errno == ELOOP)
 			return rec_fail(err, REC_E_PERM, "%s is a symbolic link; refusing to follow it",
 					db->db_path);
-		return io_fail(db->db_path, "open", err);
+		return db_io_fail(db->db_path, "open", err);
 	}
 	if (check_file(fd, db->db_path, err) < 0) {
 		close(fd);
@@ -354,7 +252,7 @@ static int base_open(struct recdb *db, GDBM_FILE *out, struct rec_err *err)
 		close(fd);
 		return rec_fail(err, REC_E_FOREIGN,
 				"%s is not an iSCSI record database (created by another program?); %s",
-				db->db_path, move_aside);
+				db->db_path, DB_MOVE_ASIDE);
 	}
 	g = gdbm_fd_open(fd, db->db_path, 0,
 			 GDBM_READER | GDBM_NOLOCK | GDBM_CLOERROR | GDBM_XVERIFY, NULL);
@@ -362,10 +260,10 @@ static int base_open(struct recdb *db, GDBM_FILE *out, struct rec_err *err)
 		if (gdbm_errno == GDBM_BAD_MAGIC_NUMBER)
 			return rec_fail(err, REC_E_FOREIGN,
 					"%s is not an iSCSI record database (created by another program?); %s",
-					db->db_path, move_aside);
-		return gdbm_damaged(db->db_path, err);
+					db->db_path, DB_MOVE_ASIDE);
+		return db_damaged(db->db_path, err);
 	}
-	if (check_marker(g, db->db_path, err) < 0) {
+	if (db_check_marker(g, db->db_path, err) < 0) {
 		gdbm_close(g);
 		return -1;
 	}
@@ -373,204 +271,18 @@ static int base_open(struct recdb *db, GDBM_FILE *out, struct rec_err *err)
 	return 0;
 }
 
-static int sync_dir(struct recdb *db, struct rec_err *err)
+int db_sync_dir(struct recdb *db, struct rec_err *err)
 {
 	if (fsync(db->dirfd) < 0)
-		return io_fail(db->dir, "fsync", err);
+		return db_io_fail(db->dir, "fsync", err);
 	return 0;
 }
 
-static int store(GDBM_FILE g, const char *k, size_t klen, const char *v, size_t vlen,
-		 const char *path, struct rec_err *err)
-{
-	datum key = { .dptr = (char *)k, .dsize = (int)klen };
-	datum val = { .dptr = (char *)v, .dsize = (int)vlen };
-
-	if (gdbm_store(g, key, val, GDBM_REPLACE) != 0)
-		return rec_fail(err, REC_E_IO, "%s: cannot store a record: %s", path,
-				gdbm_strerror(gdbm_errno));
-	return 0;
-}
-
-struct copy_ctx {
-	struct recdb_txn *v;
-	GDBM_FILE out;
-	char tmp_path[PATH_MAX + 16];
-};
-
-static int copy_one(const char *key, size_t klen, void *arg, struct rec_err *err)
-{
-	struct copy_ctx *c = arg;
-	char *val;
-	size_t vlen;
-	int rc;
-
-	if (view_fetch(c->v, key, klen, &val, &vlen, err) < 0)
-		return -1;
-	if (!val)
-		return 0;
-	rc = store(c->out, key, klen, val, vlen, c->tmp_path, err);
-	free(val);
-	return rc;
-}
-
-/* Writes the view's live content (base + log + pending) as a new base and
- * renames it into place. The log still holds everything on return; the
- * caller empties it. */
-static int write_base(struct recdb_txn *v, struct rec_err *err)
-{
-	struct recdb *db = v->db;
-	struct copy_ctx c = { .v = v };
-	int fd, rc;
-
-	snprintf(c.tmp_path, sizeof(c.tmp_path), "%s/%s", db->dir, TMP_FILE);
-	if (unlinkat(db->dirfd, TMP_FILE, 0) < 0 && errno != ENOENT)
-		return io_fail(c.tmp_path, "unlink", err);
-	fd = open_file(db, TMP_FILE, c.tmp_path, O_RDWR | O_CREAT | O_EXCL, NULL, err);
-	if (fd < 0)
-		return errno == EEXIST ? io_fail(c.tmp_path, "create", err) : -1;
-	c.out = gdbm_fd_open(fd, c.tmp_path, 0,
-			     GDBM_NEWDB | GDBM_NOLOCK | GDBM_NOMMAP | GDBM_CLOERROR, NULL);
-	if (!c.out)
-		return rec_fail(err, REC_E_IO, "%s: cannot create: %s", c.tmp_path,
-				gdbm_strerror(gdbm_errno));
-	rc = store(c.out, RECDB_META_KEY, sizeof(RECDB_META_KEY) - 1, RECDB_META_VALUE,
-		   sizeof(RECDB_META_VALUE) - 1, c.tmp_path, err);
-	if (!rc)
-		rc = view_keys(v, copy_one, &c, err);
-	if (!rc && (gdbm_sync(c.out) != 0 || fsync(gdbm_fdesc(c.out)) < 0))
-		rc = io_fail(c.tmp_path, "fsync", err);
-	if (gdbm_close(c.out) != 0 && !rc)
-		rc = io_fail(c.tmp_path, "close", err);
-	if (!rc && renameat(db->dirfd, TMP_FILE, db->dirfd, DB_FILE) < 0)
-		rc = io_fail(db->db_path, "rename", err);
-	if (rc) {
-		unlinkat(db->dirfd, TMP_FILE, 0);
-		return -1;
-	}
-	return sync_dir(db, err);
-}
-
-static int copy_bytes(int in, int out, const char *path, struct rec_err *err)
-{
-	char buf[65536];
-	ssize_t n;
-
-	for (;;) {
-		n = copy_file_range(in, NULL, out, NULL, 1 << 30, 0);
-		if (n > 0)
-			continue;
-		if (n == 0)
-			return 0;
-		if (errno == EINTR)
-			continue;
-		if (errno != EXDEV && errno != ENOSYS && errno != EINVAL && errno != EOPNOTSUPP)
-			return io_fail(path, "copy", err);
-		break;
-	}
-	/* No in-kernel copy here: plain read/write. */
-	while ((n = read(in, buf, sizeof(buf))) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 || write(out, buf, (size_t)n) != n)
-			return io_fail(path, "copy", err);
-	}
-	return 0;
-}
-
-static int fold_entry(GDBM_FILE g, const struct strmap_entry *e, const char *path,
-		      struct rec_err *err)
-{
-	datum key = { .dptr = e->key, .dsize = (int)e->klen };
-
-	if (e->val)
-		return store(g, e->key, e->klen, e->val, e->vlen, path, err);
-	if (gdbm_delete(g, key) != 0 && gdbm_errno != GDBM_ITEM_NOT_FOUND)
-		return rec_fail(err, REC_E_IO, "%s: cannot delete a record: %s", path,
-				gdbm_strerror(gdbm_errno));
-	return 0;
-}
-
-/* Compaction proper: copies the base into records.db.tmp in one go
- * (copy_file_range), applies the log's changes to the copy with gdbm,
- * fsyncs it and renames it over the base. The cost is one sequential copy
- * plus one gdbm operation per changed record, instead of one per record
- * for a rewrite. The base itself is never written. */
-static int fold_log(struct recdb_txn *v, struct rec_err *err)
-{
-	struct recdb *db = v->db;
-	const struct strmap_entry *e;
-	char tmp_path[PATH_MAX + 16];
-	size_t pos = 0;
-	GDBM_FILE g;
-	int in, fd, rc;
-
-	snprintf(tmp_path, sizeof(tmp_path), "%s/%s", db->dir, TMP_FILE);
-	if (unlinkat(db->dirfd, TMP_FILE, 0) < 0 && errno != ENOENT)
-		return io_fail(tmp_path, "unlink", err);
-	in = open_file(db, DB_FILE, db->db_path, O_RDONLY, NULL, err);
-	if (in < 0)
-		return -1;
-	fd = open_file(db, TMP_FILE, tmp_path, O_RDWR | O_CREAT | O_EXCL, NULL, err);
-	if (fd < 0) {
-		close(in);
-		return errno == EEXIST ? io_fail(tmp_path, "create", err) : -1;
-	}
-	rc = copy_bytes(in, fd, tmp_path, err);
-	close(in);
-	if (rc == 0 && lseek(fd, 0, SEEK_SET) < 0)
-		rc = io_fail(tmp_path, "seek", err);
-	if (rc < 0) {
-		close(fd);
-		unlinkat(db->dirfd, TMP_FILE, 0);
-		return -1;
-	}
-	g = gdbm_fd_open(fd, tmp_path, 0, GDBM_WRITER | GDBM_NOLOCK | GDBM_NOMMAP | GDBM_CLOERROR,
-			 NULL);
-	if (!g) {
-		unlinkat(db->dirfd, TMP_FILE, 0);
-		return gdbm_damaged(db->db_path, err);
-	}
-	rc = check_marker(g, db->db_path, err);
-	while (!rc && (e = strmap_next(&db->log, &pos)))
-		rc = fold_entry(g, e, tmp_path, err);
-	if (!rc && (gdbm_sync(g) != 0 || fsync(gdbm_fdesc(g)) < 0))
-		rc = io_fail(tmp_path, "fsync", err);
-	if (gdbm_close(g) != 0 && !rc)
-		rc = io_fail(tmp_path, "close", err);
-	if (!rc && renameat(db->dirfd, TMP_FILE, db->dirfd, DB_FILE) < 0)
-		rc = io_fail(db->db_path, "rename", err);
-	if (rc) {
-		unlinkat(db->dirfd, TMP_FILE, 0);
-		return -1;
-	}
-	return sync_dir(db, err);
-}
-
-static void forget_base(struct recdb *db)
+void db_forget_base(struct recdb *db)
 {
 	if (db->base)
 		gdbm_close(db->base);
 	db->base = NULL;
-}
-
-static int compact(struct recdb_txn *v, struct rec_err *err)
-{
-	struct recdb *db = v->db;
-	int rc = v->base ? fold_log(v, err) : write_base(v, err);
-
-	/* Whatever happened, the cached base may no longer be the file's. */
-	forget_base(db);
-	v->base = NULL;
-	if (rc == 0)
-		rc = redolog_reset(db->logfd, db->log_path, &db->st, err);
-	if (rc == 0) {
-		strmap_free(&db->log);
-		strmap_init(&db->log);
-	} else {
-		db->st.loaded = 0;
-	}
-	return rc;
 }
 
 int view_open(struct recdb *db, bool exclusive, struct recdb_txn *v, struct rec_err *err)
@@ -582,13 +294,13 @@ int view_open(struct recdb *db, bool exclusive, struct recdb_txn *v, struct rec_
 	v->exclusive = exclusive;
 	v->log = &db->log;
 	strmap_init(&v->pending);
-	if (lock(db, exclusive ? LOCK_EX : LOCK_SH, err) < 0)
+	if (db_lock(db, exclusive ? LOCK_EX : LOCK_SH, err) < 0)
 		return -1;
 	if (redolog_refresh(db->logfd, db->log_path, &db->log, &db->st, &reloaded, err) < 0)
 		goto fail;
 	/* A new generation means another process compacted: new base file. */
 	if (reloaded || !db->base || db->base_gen != db->st.gen) {
-		forget_base(db);
+		db_forget_base(db);
 		if (base_open(db, &db->base, err) < 0)
 			goto fail;
 		db->base_gen = db->st.gen;
@@ -597,15 +309,15 @@ int view_open(struct recdb *db, bool exclusive, struct recdb_txn *v, struct rec_
 	return 0;
 fail:
 	db->st.loaded = 0;
-	forget_base(db);
-	unlock(db);
+	db_forget_base(db);
+	db_unlock(db);
 	return -1;
 }
 
 void view_close(struct recdb_txn *v)
 {
 	strmap_free(&v->pending);
-	unlock(v->db);
+	db_unlock(v->db);
 }
 
 int view_commit(struct recdb_txn *v, struct rec_err *err)
@@ -632,7 +344,7 @@ int view_commit(struct recdb_txn *v, struct rec_err *err)
 		}
 	if (db->st.valid_end < db->compact_bytes || !db->st.loaded)
 		return 0;
-	if (compact(v, &cerr) < 0)
+	if (db_compact(v, &cerr) < 0)
 		log_warn("record database compaction failed (the change is saved): %s", cerr.msg);
 	return 0;
 }
@@ -662,7 +374,7 @@ int view_fetch(struct recdb_txn *v, const char *key, size_t klen, char **val, si
 		return 0;
 	d = gdbm_fetch(v->base, k);
 	if (!d.dptr)
-		return gdbm_errno == GDBM_ITEM_NOT_FOUND ? 0 : gdbm_damaged(v->db->db_path, err);
+		return gdbm_errno == GDBM_ITEM_NOT_FOUND ? 0 : db_damaged(v->db->db_path, err);
 	*val = d.dptr;
 	*vlen = (size_t)d.dsize;
 	return 0;
@@ -693,14 +405,14 @@ int view_keys(struct recdb_txn *v, view_key_fn fn, void *arg, struct rec_err *er
 			if (++seen > MAX_BASE_KEYS) {
 				free(k.dptr);
 				return rec_fail(err, REC_E_CORRUPT, "%s is damaged (endless key chain); %s",
-						v->db->db_path, move_aside);
+						v->db->db_path, DB_MOVE_ASIDE);
 			}
 			next = gdbm_nextkey(v->base, k);
 			free(k.dptr);
 			k = next;
 		}
 		if (gdbm_errno != GDBM_ITEM_NOT_FOUND)
-			return gdbm_damaged(v->db->db_path, err);
+			return db_damaged(v->db->db_path, err);
 	}
 	while ((e = strmap_next(v->log, &pos)))
 		if (e->val && !strmap_get(&v->pending, e->key, e->klen) &&
@@ -731,8 +443,8 @@ static int ensure_base(struct recdb *db, struct rec_err *err)
 	if (view_open(db, true, &v, err) < 0)
 		return -1;
 	if (!v.base) {
-		rc = write_base(&v, err);
-		forget_base(db);
+		rc = db_write_base(&v, err);
+		db_forget_base(db);
 	}
 	view_close(&v);
 	return rc;
@@ -760,13 +472,13 @@ int recdb_open(const char *dir, struct recdb **out, struct rec_err *err)
 	snprintf(db->lock_path, sizeof(db->lock_path), "%s/%s", db->dir, LOCK_FILE);
 	if (open_dir(db, err) < 0)
 		goto fail;
-	db->lockfd = open_file(db, LOCK_FILE, db->lock_path, O_RDWR | O_CREAT, NULL, err);
+	db->lockfd = db_open_file(db, LOCK_FILE, db->lock_path, O_RDWR | O_CREAT, NULL, err);
 	if (db->lockfd < 0)
 		goto fail;
-	db->logfd = open_file(db, LOG_FILE, db->log_path, O_RDWR | O_CREAT, &created, err);
+	db->logfd = db_open_file(db, LOG_FILE, db->log_path, O_RDWR | O_CREAT, &created, err);
 	if (db->logfd < 0)
 		goto fail;
-	if (created && sync_dir(db, err) < 0)
+	if (created && db_sync_dir(db, err) < 0)
 		goto fail;
 	if (ensure_base(db, err) < 0)
 		goto fail;
@@ -781,7 +493,7 @@ void recdb_close(struct recdb *db)
 {
 	if (!db)
 		return;
-	forget_base(db);
+	db_forget_base(db);
 	strmap_free(&db->log);
 	if (db->logfd >= 0)
 		close(db->logfd);

@@ -13,6 +13,12 @@
 #include "records/redolog.h"
 #include "records/strmap.h"
 
+#define DB_FILE   "records.db"
+#define TMP_FILE  "records.db.tmp"
+#define LOG_FILE  "records.log"
+#define LOCK_FILE "records.lock"
+#define DB_MOVE_ASIDE "move it aside and re-run discovery"
+
 #define RECDB_META_KEY   "format"
 #define RECDB_META_VALUE "hardened-iscsi records 1"
 
@@ -58,6 +64,26 @@ int view_fetch(struct recdb_txn *v, const char *key, size_t klen, char **val, si
  * pending are reported once, deleted ones not at all). */
 typedef int (*view_key_fn)(const char *key, size_t klen, void *arg, struct rec_err *err);
 int view_keys(struct recdb_txn *v, view_key_fn fn, void *arg, struct rec_err *err);
+
+/* Helpers of records/db.c shared with db_lock.c and db_compact.c. All
+ * return 0 or -1 with err set, naming the file. */
+int db_io_fail(const char *path, const char *what, struct rec_err *err);
+int db_damaged(const char *path, struct rec_err *err);        /* gdbm error */
+/* openat() in the database directory, O_NOFOLLOW, owner and mode checked. */
+int db_open_file(struct recdb *db, const char *name, const char *path, int flags,
+		 bool *created, struct rec_err *err);
+int db_sync_dir(struct recdb *db, struct rec_err *err);
+int db_check_marker(GDBM_FILE g, const char *path, struct rec_err *err);
+void db_forget_base(struct recdb *db);
+
+/* records/db_lock.c: flock() with the bounded wait of recdb_set_lock_timeout(). */
+int db_lock(struct recdb *db, int how, struct rec_err *err);
+void db_unlock(struct recdb *db);
+
+/* records/db_compact.c: a new base from the view's whole content; and
+ * folding the log into the base, then emptying the log. */
+int db_write_base(struct recdb_txn *v, struct rec_err *err);
+int db_compact(struct recdb_txn *v, struct rec_err *err);
 
 /* Indexes (records/db_index.c), maintained by db_ops.c in the same
  * transaction as the records they list. */
