@@ -45,17 +45,20 @@ done
 
 # writer W: runs until killed; its state (next record, next counter)
 # lives in files so that the next round goes on where it stopped.
+# State files are append-only, one number a line: a kill can cut a
+# rewrite short, but not the write(2) of one short line.
 writer() {
-	local w=$1 i c
-	read -r i <"$work/next.$w" 2>/dev/null || i=1
-	read -r c <"$work/tried.$w"
+	local w=$1 i c l
+	i=1 c=0
+	while read -r l; do i=$l; done <"$work/next.$w" 2>/dev/null
+	while read -r l; do c=$l; done <"$work/tried.$w"
 	while :; do
 		echo "try $i" >>"$work/ack.$w"
 		if "$bin" -m node -o new -T "${prefix}${w}-r$i" -p "10.2.$w.1" >/dev/null 2>&1; then
 			echo "new $i" >>"$work/ack.$w"
 		fi
 		c=$((c + 1))
-		echo $c >"$work/tried.$w"
+		echo $c >>"$work/tried.$w"
 		if "$bin" -m node -o update -T "${prefix}${w}-counter" -p "10.1.$w.1" -n "$key" -v $c 2>/dev/null; then
 			echo "upd $c" >>"$work/ack.$w"
 		fi
@@ -66,7 +69,7 @@ writer() {
 			fi
 		fi
 		i=$((i + 1))
-		echo $i >"$work/next.$w"
+		echo $i >>"$work/next.$w"
 	done
 }
 
@@ -92,7 +95,7 @@ check_round() {
 			}
 			next
 		}
-		FILENAME ~ /tried/ { w = FILENAME; sub(/.*\./, "", w); tried[w] = $1; next }
+		FILENAME ~ /tried/ { w = FILENAME; sub(/.*\./, "", w); tried[w] = $1; next }  # last line wins
 		{
 			w = FILENAME; sub(/.*\./, "", w); r = w " " $2
 			if ($1 == "try") { unsure[r] = 1 }
