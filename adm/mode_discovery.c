@@ -10,6 +10,8 @@
 #include "adm/print.h"
 #include "adm/select.h"
 #include "base/exitcodes.h"
+#include "discovery/apply.h"
+#include "discovery/cli.h"
 #include "records/db.h"
 
 enum disc_type { DT_NONE, DT_ST, DT_ISNS, DT_SLP, DT_FW };
@@ -273,6 +275,42 @@ static int discovery_db(const struct adm_opts *o, struct recdb *db, int op, enum
 	}
 }
 
+/* -m discovery -t st -p PORTAL: the discovery itself (discovery/cli.h),
+ * which takes a set of -o values and -l. */
+static int discover_st(const struct adm_opts *o)
+{
+	static const struct {
+		unsigned adm, disc;
+	} ops[] = {
+		{ ADM_OP_NEW, DISC_OP_NEW },
+		{ ADM_OP_DELETE, DISC_OP_DELETE },
+		{ ADM_OP_UPDATE, DISC_OP_UPDATE },
+		{ ADM_OP_NONPERSISTENT, DISC_OP_NONPERSISTENT },
+	};
+	struct discovery_cli_opts c = {
+		.portal = o->portal,
+		.ifaces = o->ifaces,
+		.n_ifaces = (size_t)o->n_ifaces,
+		.print_level = o->print_level,
+		.login = o->login,
+	};
+	unsigned left = o->ops;
+
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (left & ops[i].adm) {
+			c.ops |= ops[i].disc;
+			left &= ~ops[i].adm;
+		}
+	if (left)
+		return adm_fail(ISCSI_ERR_INVAL, "operation is not supported.");
+	for (int i = 0; i < o->n_ifaces; i++) {
+		int rc = adm_check_iface_name(o->ifaces[i]);
+		if (rc)
+			return rc;
+	}
+	return discovery_cli(&c);
+}
+
 /* The older -m discovery: with a type and a portal it discovers; with a
  * portal alone it shows or deletes that record. */
 static int discovery_legacy(const struct adm_opts *o, struct recdb *db, int op,
@@ -292,7 +330,7 @@ static int discovery_legacy(const struct adm_opts *o, struct recdb *db, int op,
 		if (type == DT_FW)
 			return adm_fail(ISCSI_ERR_OP_NOT_SUPP,
 					"firmware (iBFT) discovery is not supported by this version");
-		return adm_needs_iscsid("SendTargets discovery");
+		return discover_st(o);
 	}
 	if (op == ADM_OP_NEW || op == ADM_OP_UPDATE)
 		return adm_fail(ISCSI_ERR_INVAL,
@@ -320,6 +358,8 @@ int adm_mode_discovery(const struct adm_opts *o)
 		return rc;
 	if (o->discover)
 		return adm_needs_iscsid("discovery (--discover)");
+	if (!db_mode && type == DT_ST)
+		return discover_st(o);
 	if (o->login)
 		return adm_needs_iscsid("login (--login)");
 	op = adm_single_op(o, ADM_OP_NEW | ADM_OP_DELETE | ADM_OP_UPDATE | ADM_OP_SHOW);
