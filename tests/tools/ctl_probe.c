@@ -7,7 +7,7 @@
  *	stop                          DAEMON_STOP
  *	discovery PORTAL [IFACES [OPS]] one "ADDR:PORT,TPGT TARGET IFACE" per portal
  *	raw-version N                 a PING frame claiming protocol version N
- *	raw-garbage                   bytes that are no frame at all
+ *	raw-garbage                   our version, then a type nobody declared
  *	raw-oversize                  a record longer than any frame
  *
  * Exits with the RESULT's code (iscsiadm's exit codes) and prints its line
@@ -61,7 +61,6 @@ static int raw(struct ctl_client *c, const char *what, const char *arg)
 {
 	uint8_t buf[CTL_FRAME_MAX + 64];
 	size_t len = CTL_HDR_LEN;
-	struct ctl_status st;
 	struct ctl_msg resp;
 	const char *field;
 	unsigned version;
@@ -72,8 +71,9 @@ static int raw(struct ctl_client *c, const char *what, const char *arg)
 	if (!strcmp(what, "raw-version")) {
 		put_be16(buf, (uint16_t)atoi(arg ? arg : "0"));
 	} else if (!strcmp(what, "raw-garbage")) {
-		memcpy(buf, "GET / HTTP/1.0\r\n", 16);
-		len = 16;
+		/* Our version, then nonsense: a type nobody declared. */
+		memcpy(buf + 2, "\x77\x77garbage!", 10);
+		len = 12;
 	} else if (!strcmp(what, "raw-oversize")) {
 		len = sizeof(buf);
 	} else {
@@ -90,12 +90,12 @@ static int raw(struct ctl_client *c, const char *what, const char *arg)
 		fprintf(stderr, "ctl_probe: no RESULT: %s\n", ctl_strerror(rc));
 		return 18;
 	}
-	if (resp.u.result.code)
+	int code = (int)resp.u.result.code;
+	if (code)
 		fprintf(stderr, "ctl_probe: %s\n", resp.u.result.text);
 	rc = ctl_recv(ctl_client_fd(c), CTL_BY_CLIENT, 5000, &resp, &field, &version);
 	printf("after: %s\n", ctl_strerror(rc));
-	(void)st;
-	return (int)resp.u.result.code;
+	return code;
 }
 
 int main(int argc, char **argv)
