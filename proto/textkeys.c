@@ -80,7 +80,12 @@ enum text_err text_check_key(const char *key, size_t len)
 		return TEXT_ERR_EMPTY_KEY;
 	if (len > TEXT_KEY_MAX)
 		return TEXT_ERR_KEY_TOO_LONG;
-	if (key[0] < 'A' || key[0] > 'Z')
+	/* RFC 7143 6.1: a key name begins with a capital letter. RFC 7144
+	 * then registered iSCSIProtocolLevel, the one standard key that does
+	 * not; refusing it would fail a whole login instead of letting the
+	 * negotiation answer NotUnderstood. */
+	if ((key[0] < 'A' || key[0] > 'Z') &&
+	    !(len == 18 && memcmp(key, "iSCSIProtocolLevel", 18) == 0))
 		return TEXT_ERR_KEY_CHAR;
 	if (len > 2 && key[0] == 'X' && key[1] == '#')
 		i = 2;

@@ -118,10 +118,12 @@ static void key_characters(void **state)
 {
 	static const char *const good[] = {
 		"A=1", "Ab.c-d+e@f_g9=1", "X-com.example.Key=1", "X#Registered_Key=1", "Z=1",
+		"iSCSIProtocolLevel=1", /* RFC 7144: the one standard lower-case key */
 	};
 	static const char *const bad[] = {
 		"a=1", "1A=1", ".A=1", "_A=1", "A B=1", "A#B=1", "X#=1", "A/B=1", "A:B=1",
 		"A\tB=1", "A\xc3\xa9=1", "A,B=1", "A[0]=1", "\xff=1",
+		"iSCSIProtocolLeve=1", "iSCSIProtocolLevelX=1",
 	};
 	char buf[80];
 	(void)state;
