@@ -238,8 +238,8 @@ static enum st_err take_address(struct st_parse_state *ps, const char *value,
 	return e ? fail(msg, size, e, NULL, NULL) : ST_OK;
 }
 
-enum st_err st_parse(const struct text_list *keys, const struct st_default *def,
-		     size_t max_records, struct st_list *out, char *msg, size_t size)
+static enum st_err parse_keys(const struct text_list *keys, const struct st_default *def,
+			      size_t max_records, struct st_list *out, char *msg, size_t size)
 {
 	struct st_parse_state ps = { NULL, 0 };
 	enum st_err e;
@@ -283,6 +283,17 @@ enum st_err st_parse(const struct text_list *keys, const struct st_default *def,
 	if ((e = drop_repeats(out)))
 		return fail(msg, size, e, NULL, NULL);
 	return ST_OK;
+}
+
+enum st_err st_parse(const struct text_list *keys, const struct st_default *def,
+		     size_t max_records, struct st_list *out, char *msg, size_t size)
+{
+	enum st_err e = parse_keys(keys, def, max_records, out, msg, size);
+
+	/* An answer is taken whole or not at all. */
+	if (e != ST_OK)
+		st_list_free(out);
+	return e;
 }
 
 enum st_err st_parse_text(const uint8_t *data, size_t len, const struct st_default *def,

@@ -86,8 +86,7 @@ void st_list_init(struct st_list *list);
 void st_list_free(struct st_list *list);
 
 /* Parses the keys of a complete answer (text_parse() with
- * TEXT_ALLOW_DUPLICATES) into out (initialised here; free it also on
- * error). max_records 0 means ST_MAX_RECORDS. msg gets one line on error
+ * TEXT_ALLOW_DUPLICATES) into out (initialised here; empty on error). max_records 0 means ST_MAX_RECORDS. msg gets one line on error
  * naming the key or target (escaped), never more than size bytes. */
 enum st_err st_parse(const struct text_list *keys, const struct st_default *def,
 		     size_t max_records, struct st_list *out, char *msg, size_t size);
