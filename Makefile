@@ -81,7 +81,10 @@ REPLAY_BINS := $(patsubst tests/fuzz/fuzz_%.c,$(BUILD)/tests/fuzz/replay_%,$(FUZ
 TOOL_SRCS  := $(wildcard tests/tools/*.c)
 TOOL_BINS  := $(TOOL_SRCS:%.c=$(BUILD)/%)
 
-.SECONDARY:
+# Keep test and harness objects that pattern chains build; a bare
+# .SECONDARY would also stop a new library source from refreshing an
+# archive that looks newer than the sources it was built from.
+.PRECIOUS: $(BUILD)/%.o
 .PHONY: all deps check unit-tests test-bins fuzz install clean demo bench
 all: $(PROGRAMS:%=$(BUILD)/%)
 
