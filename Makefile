@@ -81,10 +81,11 @@ REPLAY_BINS := $(patsubst tests/fuzz/fuzz_%.c,$(BUILD)/tests/fuzz/replay_%,$(FUZ
 TOOL_SRCS  := $(wildcard tests/tools/*.c)
 TOOL_BINS  := $(TOOL_SRCS:%.c=$(BUILD)/%)
 
-# Keep test and harness objects that pattern chains build; a bare
-# .SECONDARY would also stop a new library source from refreshing an
-# archive that looks newer than the sources it was built from.
-.PRECIOUS: $(BUILD)/%.o
+# Keep the test and harness objects that pattern chains build. Named one
+# by one: a bare .SECONDARY would also stop a new library source from
+# refreshing an archive that looks newer than the sources it came from.
+.SECONDARY: $(UNIT_BINS:%=%.o) $(TOOL_BINS:%=%.o) $(BUILD)/tests/fuzz/replay_main.o \
+	$(patsubst tests/fuzz/%.c,$(BUILD)/tests/fuzz/%.o,$(FUZZ_SRCS))
 .PHONY: all deps check unit-tests test-bins fuzz install clean demo bench
 all: $(PROGRAMS:%=$(BUILD)/%)
 
