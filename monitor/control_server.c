@@ -39,7 +39,8 @@ struct ctl_peer {
 	enum ctl_type pending;          /* request awaiting its RESULT; 0 when none */
 	struct out_frame *head, *tail;
 	size_t queued;
-	bool closing;                   /* shut down once the queue is flushed */
+	bool closing;                   /* last answer queued: no more requests */
+	bool wr_shut;                   /* closing and flushed: our side shut */
 	bool broken;                    /* shut down; dropped at its next event */
 	void *job;
 	void (*gone)(void *job);
@@ -67,7 +68,9 @@ static void peer_update_events(struct ctl_peer *p)
 {
 	short ev = 0;
 
-	if (!p->broken && !p->closing && !p->pending)
+	/* A closing peer is still read, to drain what it sends after its
+	 * last answer (see peer_linger()). */
+	if (!p->broken && !p->pending)
 		ev |= POLLIN;
 	if (p->head && !p->broken)
 		ev |= POLLOUT;
@@ -94,8 +97,15 @@ static void peer_flush(struct ctl_peer *p)
 		p->queued -= f->len;
 		free(f);
 	}
-	if (!p->head && p->closing)
-		peer_break(p);
+	if (!p->head && p->closing && !p->broken && !p->wr_shut) {
+		/* Not close(): unread input on our side at close() makes the
+		 * kernel report ECONNRESET to the client before it has read
+		 * our last answer. Shutting our sending side gives it the
+		 * answer then end-of-file; we close once it hangs up. */
+		shutdown(p->watch.fd, SHUT_WR);
+		p->wr_shut = true;
+		loop_timer_arm(p->srv->m->loop, &p->idle, loop_now_ms() + CTL_LINGER_MS);
+	}
 	peer_update_events(p);
 }
 
@@ -222,7 +232,9 @@ static void peer_idle(struct loop_timer *t)
 {
 	struct ctl_peer *p = (struct ctl_peer *)((char *)t - offsetof(struct ctl_peer, idle));
 
-	log_debug(1, "control: client %s idle for %d s; disconnected", p->who, CTL_IDLE_MS / 1000);
+	if (!p->closing)
+		log_debug(1, "control: client %s idle for %d s; disconnected", p->who,
+			  CTL_IDLE_MS / 1000);
 	peer_drop(p);
 }
 
@@ -286,6 +298,17 @@ static void peer_read(struct ctl_peer *p)
 	peer_flush(p);
 }
 
+/* After its last answer a client may still send: discard it until it
+ * hangs up (or CTL_LINGER_MS passes). */
+static void peer_linger(struct ctl_peer *p)
+{
+	uint8_t junk[CTL_FRAME_MAX];
+
+	ssize_t n = recv(p->watch.fd, junk, sizeof(junk), MSG_DONTWAIT);
+	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+		peer_drop(p);
+}
+
 static void peer_event(struct loop_watch *w, short revents)
 {
 	struct ctl_peer *p = (struct ctl_peer *)((char *)w - offsetof(struct ctl_peer, watch));
@@ -297,7 +320,10 @@ static void peer_event(struct loop_watch *w, short revents)
 	if (revents & POLLOUT)
 		peer_flush(p);
 	if (!p->broken && (revents & POLLIN) && (p->watch.events & POLLIN)) {
-		peer_read(p);
+		if (p->closing)
+			peer_linger(p);
+		else
+			peer_read(p);
 		return;         /* p may be gone */
 	}
 	if (revents & (POLLHUP | POLLERR | POLLNVAL))
@@ -355,7 +381,8 @@ static void accept_client(struct loop_watch *w, short revents)
 	srv->peers = p;
 	srv->npeers++;
 	loop_watch_add(srv->m->loop, &p->watch);
-	if (srv->npeers > CTL_MAX_CLIENTS) {
+	unsigned limit = p->caller.uid == 0 ? CTL_MAX_CLIENTS : CTL_MAX_CLIENTS - CTL_ROOT_RESERVED;
+	if (srv->npeers > limit) {
 		log_warn("control: %u clients connected; refused %s", srv->npeers - 1, p->who);
 		send_result(p, ISCSI_ERR_BUSY, "iscsid is busy: too many control connections");
 		p->closing = true;

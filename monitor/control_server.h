@@ -21,10 +21,15 @@
 struct monitor;
 struct ctl_peer;
 
-/* At most this many clients at once; one more is answered ISCSI_ERR_BUSY. */
+/* At most this many clients at once; one more is answered ISCSI_ERR_BUSY.
+ * The last CTL_ROOT_RESERVED places are root's, so that members of the
+ * control group cannot lock root out by holding connections open. */
 #define CTL_MAX_CLIENTS 64
+#define CTL_ROOT_RESERVED 8
 /* A client that sends no request for this long is disconnected. */
 #define CTL_IDLE_MS 60000
+/* A client refused for good is closed when it hangs up, or after this. */
+#define CTL_LINGER_MS 5000
 /* Answers queued for a client that does not read them, at most. */
 #define CTL_OUTQ_MAX (16u << 20)
 

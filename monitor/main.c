@@ -128,6 +128,23 @@ static int prepare_paths(struct monitor *m, char *pid_path, size_t pid_size, cha
 	return sandbox_prepare_root(m->empty_dir, err, errlen);
 }
 
+/* Paths from the command line are used again after the daemon has moved
+ * to "/" (SIGHUP, removing the pid file): make relative ones absolute. */
+static int absolute(const char **path, char *buf, size_t size)
+{
+	char cwd[MONITOR_PATH_MAX];
+
+	if (!*path || (*path)[0] == '/')
+		return 0;
+	if (!getcwd(cwd, sizeof(cwd)))
+		return -1;
+	int n = snprintf(buf, size, "%s/%s", cwd, *path);
+	if (n < 0 || (size_t)n >= size)
+		return -1;
+	*path = buf;
+	return 0;
+}
+
 static int fail(int code, const char *what, const char *why)
 {
 	log_error("%s%s%s", what, why ? ": " : "", why ? why : "");
@@ -153,6 +170,13 @@ int main(int argc, char **argv)
 		return ISCSI_ERR_INVAL;
 	}
 	log_init("iscsid", LOG_TO_STDERR, m->opts.debug);
+	static char abs_conf[MONITOR_PATH_MAX], abs_iname[MONITOR_PATH_MAX],
+		abs_pid[MONITOR_PATH_MAX], abs_worker[MONITOR_PATH_MAX];
+	if (absolute(&m->opts.config_path, abs_conf, sizeof(abs_conf)) < 0 ||
+	    absolute(&m->opts.initiatorname_path, abs_iname, sizeof(abs_iname)) < 0 ||
+	    absolute(&m->opts.pid_path, abs_pid, sizeof(abs_pid)) < 0 ||
+	    absolute(&m->opts.worker_program, abs_worker, sizeof(abs_worker)) < 0)
+		return fail(ISCSI_ERR_INVAL, "file name too long", NULL);
 	if (geteuid() != 0)
 		return fail(ISCSI_ERR_ACCESS, "iscsid must be started as root", NULL);
 	umask(022);

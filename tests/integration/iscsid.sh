@@ -153,6 +153,21 @@ for req in "discovery 127.0.0.1:9" "stop"; do
 done
 check "iscsid is still running after the refusals" "$(kill -0 "$main_pid"; echo $?)"
 
+# Members holding every connection they may have do not lock root out.
+coproc HOLD { probe_as "$R" member hold 56 2>&1; }
+read -r -t 20 -u "${HOLD[0]}" line
+check "a member may hold 56 connections" "$([ "$line" = "held 56" ]; echo $?)" "$line"
+err=$(probe_as "$R" member ping 2>&1)
+rc=$?
+check "...the next member connection is refused busy: exit 28" \
+	"$([ $rc = 28 ] && [[ "$err" == *"too many control connections"* ]]; echo $?)" "exit $rc: $err"
+out=$(probe_as "$R" root ping 2>&1)
+check "...while root still gets in" "$([[ "$out" == pong* ]]; echo $?)" "$out"
+exec {HOLD[1]}>&-
+wait "$HOLD_PID" 2>/dev/null
+wait_for 5 bash -c "ISCSI_ROOT=$R $probe status | grep -q 'clients=1 '"
+check "...and the held connections are gone once closed" $?
+
 # ---------------------------------------------------------------- bad input
 err=$(probe_as "$R" root raw-garbage 2>&1)
 rc=$?

@@ -9,6 +9,8 @@
  *	raw-version N                 a PING frame claiming protocol version N
  *	raw-garbage                   our version, then a type nobody declared
  *	raw-oversize                  a record longer than any frame
+ *	hold N                        N more connections, kept until stdin closes
+ *	                              ("held N" once all are accepted by iscsid)
  *
  * Exits with the RESULT's code (iscsiadm's exit codes) and prints its line
  * on stderr when it is not 0; a failure to talk to iscsid exits with the
@@ -98,6 +100,38 @@ static int raw(struct ctl_client *c, const char *what, const char *arg)
 	return code;
 }
 
+/* Replaces c by n connections, each with a PING answered (so iscsid has
+ * accepted them all), then waits for stdin to close. */
+static int hold(struct ctl_client *c, int n, const char *sock)
+{
+	struct ctl_client *held[256];
+	struct ctl_status st;
+	struct ctl_msg req;
+	int rc = 0, k = 0;
+
+	ctl_close(c);
+	if (n < 0 || n > 256)
+		return 2;
+	ctl_msg_init(&req, CTL_MSG_PING);
+	for (; k < n; k++) {
+		rc = sock ? ctl_connect_path(sock, &held[k], &st) : ctl_connect(&held[k], &st);
+		if (rc == 0 && (rc = ctl_call(held[k], &req, NULL, NULL, &st)) != 0)
+			ctl_close(held[k]);
+		if (rc != 0) {
+			fprintf(stderr, "ctl_probe: connection %d: %s\n", k + 1, st.text);
+			break;
+		}
+	}
+	printf("held %d\n", k);
+	fflush(stdout);
+	char buf[64];
+	while (read(0, buf, sizeof(buf)) > 0)
+		;
+	while (k > 0)
+		ctl_close(held[--k]);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	const char *sock = NULL;
@@ -126,6 +160,11 @@ int main(int argc, char **argv)
 	}
 	if (timeout != -2)
 		ctl_set_timeout(c, timeout);
+	if (!strcmp(what, "hold") && i + 1 < argc) {
+		rc = hold(c, atoi(argv[i + 1]), sock);
+		ctl_close(c);
+		return rc;
+	}
 	if (!strncmp(what, "raw-", 4)) {
 		rc = raw(c, what, i + 1 < argc ? argv[i + 1] : NULL);
 		ctl_close(c);
