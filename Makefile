@@ -164,7 +164,7 @@ fuzz: $(FUZZ_BINS)
 DEB_PKGS := build-essential pkg-config clang libclang-rt-14-dev \
 	libseccomp-dev libcap-ng-dev libssl-dev libgdbm-dev libnl-3-dev \
 	libnl-genl-3-dev libkmod-dev libcmocka-dev openssl \
-	qemu-system-x86 busybox-static tgt cpio xz-utils kmod
+	qemu-system-x86 busybox-static tgt cpio xz-utils kmod tshark
 
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \
@@ -172,6 +172,7 @@ deps:
 	done); \
 	if [ -z "$$missing" ]; then echo "deps: all installed"; else \
 		echo "deps: installing $$missing"; \
+		echo "wireshark-common wireshark-common/install-setcap boolean false" | debconf-set-selections; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 	@# Debian's open-iscsi, unpacked under build/ (never installed): the
