@@ -200,6 +200,26 @@ check "discovery through iscsid: exit 0, 6 portals streamed" \
 check "...and the records were written" \
 	"$(grep -q 'discovery of 127.0.0.1:'"$port"': 6 portals; 6 records created' "$log"; echo $?)"
 
+# iscsiadm asks iscsid when it runs (discovery/cli.c over control/client.h).
+if [ -x "$build/iscsiadm" ]; then
+	"$target" --mode good --targets 2 --portals 1 >"$tmp/port" 2>"$tmp/target.err" &
+	pids+=($!)
+	wait_for 5 test -s "$tmp/port"
+	port=$(cat "$tmp/port")
+	out=$(ISCSI_ROOT=$R "$build/iscsiadm" -m discovery -t st -p "127.0.0.1:$port" 2>&1)
+	rc=$?
+	check "iscsiadm -m discovery goes through iscsid: exit 0, open-iscsi's lines" \
+		"$([ $rc = 0 ] && [ "$(grep -c '^127.0.0.1:3260,1 iqn.2001-04.com.example:target0000[01]$' <<<"$out")" = 2 ] &&
+			grep -q "discovery of 127.0.0.1:$port: 2 portals" "$log"; echo $?)" "exit $rc: $out"
+	err=$(ISCSI_ROOT=$R setpriv --reuid=$OUTSIDER --regid=$OUTSIDER --groups=$GROUP \
+		"$build/iscsiadm" -m discovery -t st -p "127.0.0.1:$port" 2>&1)
+	rc=$?
+	check "iscsiadm discovery by a control-group member: refused by iscsid, exit 13" \
+		"$([ $rc = 13 ] && [[ "$err" == *"permission denied"* ]]; echo $?)" "exit $rc: $err"
+else
+	echo "ok - iscsiadm -m discovery through iscsid # SKIP iscsiadm not built"
+fi
+
 "$target" --mode malformed >"$tmp/port" 2>"$tmp/target.err" &
 pids+=($!)
 wait_for 5 test -s "$tmp/port"
