@@ -285,6 +285,7 @@ declare -A why=([hang]="no answer within" [repeat]="one-shot message repeated"
 	[garbage]="unknown message type" [badname]="invalid target name"
 	[crash]="killed by signal")
 W=$tmp/rogue
+bad_exits=()
 make_root "$W" 1
 for mode in hang repeat garbage badname crash; do
 	ln -sf "$rogue" "$tmp/w/rogue-$mode"
@@ -301,7 +302,7 @@ for mode in hang repeat garbage badname crash; do
 		"$([[ "$out" == *"live=0 queued=0"* ]] && ! pgrep -f "^$tmp/w/rogue-$mode" >/dev/null; echo $?)" \
 		"$out"
 	kill -TERM "$daemon_pid"
-	wait "$daemon_pid"
+	wait "$daemon_pid" || bad_exits+=("rogue-$mode: $?")
 done
 
 # ---------------------------------------------------------------- the worker bound
@@ -328,7 +329,7 @@ check "...then each one runs in turn and succeeds" \
 	"$([ $fails = 0 ] && grep -qh 'target0*\|example:slow' "$tmp"/q[123].out; echo $?)" \
 	"$(cat "$tmp"/q[123].out)"
 kill -TERM "$daemon_pid"
-wait "$daemon_pid"
+wait "$daemon_pid" || bad_exits+=("queue: $?")
 
 # ---------------------------------------------------------------- as a daemon
 D=$tmp/daemon
@@ -350,3 +351,8 @@ probe_as "$D" root stop >/dev/null
 wait_for 10 bash -c "! kill -0 $dpid"
 check "DAEMON_STOP from root stops it, files removed" \
 	"$([ $? = 0 ] && [ ! -e "$D/run/iscsid/iscsid.sock" ] && [ ! -e "$D/run/iscsid/iscsid.pid" ]; echo $?)"
+
+# ---------------------------------------------------------------- every instance
+check "every iscsid instance above exited 0 on SIGTERM" "${#bad_exits[@]}" "${bad_exits[*]}"
+v=$(grep -l 'Sanitizer\|runtime error' "$tmp"/*.log 2>/dev/null)
+check "no sanitizer report in any iscsid log" "$([ -z "$v" ]; echo $?)" "$v"
