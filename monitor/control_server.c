@@ -6,13 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/fsuid.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "base/log.h"
+#include "monitor/control_socket.h"
 #include "monitor/monitor.h"
 #include "monitor/requests.h"
 #include "policy/callers.h"
@@ -394,87 +392,6 @@ static void accept_client(struct loop_watch *w, short revents)
 	peer_update_events(p);
 }
 
-/* ---- the socket file ---- */
-
-static int bind_path(const char *path, struct sockaddr_un *sa)
-{
-	memset(sa, 0, sizeof(*sa));
-	sa->sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof(sa->sun_path)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	strcpy(sa->sun_path, path);
-	return 0;
-}
-
-/* True when an iscsid answers at path: its socket must not be taken. */
-static bool someone_listens(const char *path)
-{
-	struct sockaddr_un sa;
-
-	if (bind_path(path, &sa) < 0)
-		return false;
-	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return false;
-	bool yes = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
-	close(fd);
-	return yes;
-}
-
-/* A listening socket at path, root:group 0660. The new file gets its
- * group from our fsgid at bind() (setfsgid needs only CAP_SETGID, which
- * the monitor keeps; chown would need CAP_CHOWN, which it drops), and its
- * mode from the umask; it appears under path only by rename(). */
-static int make_listener(const struct monitor *m, char *err, size_t errlen)
-{
-	const struct caller_policy *pol = &m->settings.policy;
-	gid_t gid = pol->has_reader_group ? pol->reader_gid : 0;
-	char tmp[MONITOR_PATH_MAX + 8];
-	struct sockaddr_un sa;
-
-	snprintf(tmp, sizeof(tmp), "%s.new", m->socket_path);
-	if (bind_path(tmp, &sa) < 0) {
-		snprintf(err, errlen, "control socket path too long: %s", tmp);
-		return -1;
-	}
-	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		snprintf(err, errlen, "control socket: %s", strerror(errno));
-		return -1;
-	}
-	unlink(tmp);
-	mode_t old_mask = umask(0117);
-	setfsgid(gid);
-	int rc = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
-	int e = errno;
-	setfsgid(0);
-	umask(old_mask);
-	struct stat st;
-	if (rc < 0) {
-		snprintf(err, errlen, "binding %s: %s", tmp, strerror(e));
-		goto fail;
-	}
-	if (lstat(tmp, &st) < 0 || chmod(tmp, 0660) < 0) {
-		snprintf(err, errlen, "control socket %s: %s", tmp, strerror(errno));
-		goto fail_unlink;
-	}
-	if (st.st_uid != 0 || st.st_gid != gid)
-		log_warn("control socket %s is %u:%u, not 0:%u (set-group-id run directory?)",
-			 m->socket_path, (unsigned)st.st_uid, (unsigned)st.st_gid, (unsigned)gid);
-	if (listen(fd, 64) < 0 || rename(tmp, m->socket_path) < 0) {
-		snprintf(err, errlen, "control socket %s: %s", m->socket_path, strerror(errno));
-		goto fail_unlink;
-	}
-	return fd;
-fail_unlink:
-	unlink(tmp);
-fail:
-	close(fd);
-	return -1;
-}
-
 int ctl_server_open(struct monitor *m, char *err, size_t errlen)
 {
 	struct ctl_server *srv = calloc(1, sizeof(*srv));
@@ -483,12 +400,12 @@ int ctl_server_open(struct monitor *m, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	if (someone_listens(m->socket_path)) {
+	if (ctl_socket_in_use(m->socket_path)) {
 		free(srv);
 		snprintf(err, errlen, "another iscsid is listening on %s", m->socket_path);
 		return -1;
 	}
-	int fd = make_listener(m, err, errlen);
+	int fd = ctl_socket_listen(m, err, errlen);
 	if (fd < 0) {
 		free(srv);
 		return -1;
@@ -512,7 +429,7 @@ int ctl_server_regroup(struct monitor *m)
 
 	if (!srv)
 		return 0;
-	int fd = make_listener(m, err, sizeof(err));
+	int fd = ctl_socket_listen(m, err, sizeof(err));
 	if (fd < 0) {
 		log_error("control socket not changed: %s", err);
 		return -1;
