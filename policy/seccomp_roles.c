@@ -18,6 +18,9 @@
  *   close                  the network socket when done
  *   brk mmap munmap mremap malloc and realloc; mmap never executable, so
  *                          a compromised worker cannot map new code
+ *   madvise                advice 0..31 only (DONTNEED, NOHUGEPAGE, DONTDUMP,
+ *                          ...): an allocator's housekeeping of its own
+ *                          memory; ASan's does it on every large mapping
  *   rt_sigreturn           return from a signal handler
  *   exit exit_group        leaving
  */
@@ -36,6 +39,7 @@ static const struct syscall_allow io_worker[] = {
 	{ "mmap", 2, PROT_EXEC },
 	{ "munmap", ANY_ARGS },
 	{ "mremap", ANY_ARGS },
+	{ "madvise", 2, ~(uint64_t)0x1f },
 	{ "rt_sigreturn", ANY_ARGS },
 	{ "exit", ANY_ARGS },
 	{ "exit_group", ANY_ARGS },
