@@ -73,18 +73,37 @@ static int key_cmp(const void *pa, const void *pb)
 	return a->tpgt < b->tpgt ? -1 : a->tpgt > b->tpgt;
 }
 
+/* qsort() of pointers into the key list, equal keys by position, so the
+ * first occurrence of a repeated key sorts first. */
+static int key_ptr_cmp(const void *pa, const void *pb)
+{
+	const struct rec_key *a = *(const struct rec_key *const *)pa;
+	const struct rec_key *b = *(const struct rec_key *const *)pb;
+	int c = key_cmp(a, b);
+
+	return c ? c : (a < b ? -1 : a > b);
+}
+
 /* The node keys to print and write, iface by iface, without repeats (two
  * host names of one target may resolve to one address). sorted receives
- * the same keys sorted, for lookups. */
+ * the same keys sorted, for lookups. O(n log n): 65,535 portals on a few
+ * ifaces cost milliseconds. */
 static int build_keys(const struct discovery_result *res, const char *const *ifaces,
 		      size_t n_ifaces, struct discovery_applied *out, struct rec_key **sorted)
 {
-	size_t total = res->count * n_ifaces, k = 0;
+	size_t total = res->count * n_ifaces, k = 0, u = 0;
+	struct rec_key **order = NULL;
+	bool *repeat = NULL;
 
 	out->keys = calloc(total ? total : 1, sizeof(*out->keys));
 	*sorted = calloc(total ? total : 1, sizeof(**sorted));
-	if (!out->keys || !*sorted)
+	order = calloc(total ? total : 1, sizeof(*order));
+	repeat = calloc(total ? total : 1, sizeof(*repeat));
+	if (!out->keys || !*sorted || !order || !repeat) {
+		free(order);
+		free(repeat);
 		return -1;
+	}
 	for (size_t i = 0; i < n_ifaces; i++) {
 		for (size_t j = 0; j < res->count; j++) {
 			struct rec_key *key = &out->keys[k];
@@ -96,26 +115,25 @@ static int build_keys(const struct discovery_result *res, const char *const *ifa
 			key->port = d->port;
 			key->tpgt = d->tpgt;
 			snprintf(key->iface, sizeof(key->iface), "%s", ifaces[i]);
-			struct rec_key *dup = k ? bsearch(key, *sorted, k, sizeof(*key), key_cmp) : NULL;
-			if (dup)
-				continue;
-			/* Insertion keeps the lookup array sorted; n is at most
-			 * 65,535 per iface and memmove is fast enough. */
-			size_t pos = 0, lo = 0, hi = k;
-			while (lo < hi) {
-				size_t mid = (lo + hi) / 2;
-				if (key_cmp(&(*sorted)[mid], key) < 0)
-					lo = mid + 1;
-				else
-					hi = mid;
-			}
-			pos = lo;
-			memmove(&(*sorted)[pos + 1], &(*sorted)[pos], (k - pos) * sizeof(**sorted));
-			(*sorted)[pos] = *key;
+			order[k] = key;
 			k++;
 		}
 	}
-	out->n = k;
+	qsort(order, k, sizeof(*order), key_ptr_cmp);
+	for (size_t i = 0; i < k; i++) {
+		if (i > 0 && key_cmp(order[i - 1], order[i]) == 0)
+			repeat[order[i] - out->keys] = true;
+		else
+			(*sorted)[u++] = *order[i];
+	}
+	/* Compact in place, keeping the target's order. */
+	size_t w = 0;
+	for (size_t i = 0; i < k; i++)
+		if (!repeat[i])
+			out->keys[w++] = out->keys[i];
+	out->n = w;
+	free(order);
+	free(repeat);
 	return 0;
 }
 

@@ -87,7 +87,7 @@ enum discovery_progress drv_finish(struct discovery_run *r, int code, const char
 
 enum discovery_progress drv_reject_worker(struct discovery_run *r, const char *why)
 {
-	log_error("discovery worker %d for %s killed: %s", (int)r->pid, r->portal, why);
+	log_debug(1, "discovery worker %d for %s killed: %s", (int)r->pid, r->portal, why);
 	return drv_finish(r, ISCSI_ERR_CHILD_TERMINATED, "discovery worker killed: %s", why);
 }
 
@@ -295,13 +295,13 @@ static enum discovery_progress worker_gone(struct discovery_run *r)
 	}
 	if (WIFSIGNALED(st)) {
 		int sig = WTERMSIG(st);
-		log_error("discovery worker for %s killed by signal %d%s", r->portal, sig,
+		log_debug(1, "discovery worker for %s killed by signal %d%s", r->portal, sig,
 			  sig == SIGSYS ? " (forbidden system call)" : "");
 		return drv_finish(r, ISCSI_ERR_CHILD_TERMINATED,
 			      "discovery worker killed by signal %d%s", sig,
 			      sig == SIGSYS ? " (forbidden system call)" : "");
 	}
-	log_error("discovery worker for %s exited with status %d without an answer", r->portal,
+	log_debug(1, "discovery worker for %s exited with status %d without an answer", r->portal,
 		  WIFEXITED(st) ? WEXITSTATUS(st) : -1);
 	return drv_finish(r, ISCSI_ERR_CHILD_TERMINATED,
 		      "discovery worker exited with status %d without an answer",
@@ -365,7 +365,7 @@ enum discovery_progress discovery_run_on_timeout(struct discovery_run *r)
 	case RS_EXITING:
 		return drv_reject_worker(r, "did not exit after its answer");
 	default:
-		log_warn("discovery worker %d for %s killed: no answer within %u ms", (int)r->pid,
+		log_debug(1, "discovery worker %d for %s killed: no answer within %u ms", (int)r->pid,
 			 r->portal, r->p.timeout_ms);
 		return drv_finish(r, ISCSI_ERR_TRANS_TIMEOUT, "discovery at %s timed out after %u ms",
 			      where, r->p.timeout_ms);

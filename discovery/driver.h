@@ -20,8 +20,9 @@
  *      while a run is live (the worker's exit status would be lost).
  *
  * The worker's LOG messages are logged through base/log.h as
- * "discovery worker PID: text"; problems the driver sees are logged the
- * same way and also end up in the result's one line.
+ * "discovery worker PID: text". Why a run failed (a worker killed for
+ * speaking out of turn included) is the result's one line, which the
+ * caller logs or prints once; the driver adds only debug lines (level 1).
  *
  * Two ways to drive it, over the same code:
  *   - an event loop (iscsid): discovery_run_start(), then poll
