@@ -41,9 +41,9 @@ t1=$(date +%s%N)
 
 # The reference: one real record, then copies of it.
 "$top/tests/reference/open-iscsi" iscsiadm "$work/ref" -- -m node -o new \
-	-T iqn.2001-05.com.example:bench-0 -p 10.0.0.0:3260,1 >/dev/null 2>&1
+	-T iqn.2001-05.com.example:bench-0 -p 127.0.0.0:3260,1 >/dev/null 2>&1
 nodes=$work/ref/etc-iscsi/nodes
-template=$nodes/iqn.2001-05.com.example:bench-0/10.0.0.0,3260,1/default
+template=$nodes/iqn.2001-05.com.example:bench-0/127.0.0.0,3260,1/default
 [ -f "$template" ] || { echo "bench: the reference did not create its record" >&2; exit 1; }
 awk -v n="$N" -v nodes="$nodes" '
 	{ tmpl[++lines] = $0 }
@@ -91,7 +91,7 @@ ISCSI_ROOT=$work/ours exec $ours "\$@"
 OURS
 chmod +x "$work/ref.sh" "$work/ours.sh"
 mid=$((N / 2))
-addr="10.$((mid / 65536 % 256)).$((mid / 256 % 256)).$((mid % 256))"
+addr="127.$((mid / 65536 % 256)).$((mid / 256 % 256)).$((mid % 256))"
 sel="-T iqn.2001-05.com.example:bench-$mid -p $addr:3260"
 
 # Same answers first: a benchmark of wrong output is worthless.

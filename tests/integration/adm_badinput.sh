@@ -22,12 +22,12 @@ T1=iqn.2001-05.com.example:t1
 T2=iqn.2001-05.com.example:t2
 setup_ok=1
 {
-	adm -m node -o new -T $T1 -p 10.0.0.1 &&
-	adm -m node -o new -T $T1 -p '[fe80::1]:3261,2' &&
+	adm -m node -o new -T $T1 -p 127.0.0.1 &&
+	adm -m node -o new -T $T1 -p '[::1]:3261,2' &&
 	adm -m iface -o new -I if1 &&
-	adm -m node -o new -T $T2 -p 10.0.0.2 -I if1 &&
+	adm -m node -o new -T $T2 -p 127.0.0.2 -I if1 &&
 	adm -m node -o update -T $T1 -n node.session.auth.password -v 'old secret' &&
-	adm -m discoverydb -o new -t st -p 10.0.0.1 &&
+	adm -m discoverydb -o new -t st -p 127.0.0.1 &&
 	adm -m iface -o update -I if1 -n iface.net_ifacename -v eth0
 } >/dev/null || setup_ok=0
 if [ $setup_ok = 0 ]; then
@@ -38,7 +38,7 @@ fi
 # discovery record and the one iface (the rest are built in).
 dump() {
 	adm -m node -o show -S
-	adm -m discoverydb -o show -t st -p 10.0.0.1 -S
+	adm -m discoverydb -o show -t st -p 127.0.0.1 -S
 	adm -m iface -I if1
 }
 dump >"$work/before" 2>&1
@@ -73,19 +73,19 @@ bad() {
 long() { printf "%${1}s" "" | tr ' ' "$2"; }
 
 # ---- iSCSI names ----
-bad name-space 7 -m node -o new -T "iqn.2001-05.com.example:a b" -p 10.0.0.9
-bad name-slash 7 -m node -o new -T "iqn.2001-05.com.example:a/b" -p 10.0.0.9
-bad name-dotdot 7 -m node -o new -T "iqn.2001-05.com.example:a..b" -p 10.0.0.9
-bad name-only-dotdot 7 -m node -o new -T ".." -p 10.0.0.9
-bad name-control 7 -m node -o new -T $'iqn.2001-05.com.example:a\x01b' -p 10.0.0.9
-bad name-newline 7 -m node -o new -T $'iqn.2001-05.com.example:a\nb' -p 10.0.0.9
-bad name-escape 7 -m node -o new -T $'iqn.2001-05.com.example:\e[31m' -p 10.0.0.9
-bad name-bad-utf8 7 -m node -o new -T $'iqn.2001-05.com.example:\xff' -p 10.0.0.9
-bad name-no-prefix 7 -m node -o new -T foo -p 10.0.0.9
-bad name-bad-date 7 -m node -o new -T iqn.2001-13.com.example:x -p 10.0.0.9
-bad name-eui-short 7 -m node -o new -T eui.0123 -p 10.0.0.9
-bad name-oversized 7 -m node -o new -T "iqn.2001-05.com.example:$(long 300 x)" -p 10.0.0.9
-bad name-empty 7 -m node -o new -T "" -p 10.0.0.9
+bad name-space 7 -m node -o new -T "iqn.2001-05.com.example:a b" -p 127.0.0.9
+bad name-slash 7 -m node -o new -T "iqn.2001-05.com.example:a/b" -p 127.0.0.9
+bad name-dotdot 7 -m node -o new -T "iqn.2001-05.com.example:a..b" -p 127.0.0.9
+bad name-only-dotdot 7 -m node -o new -T ".." -p 127.0.0.9
+bad name-control 7 -m node -o new -T $'iqn.2001-05.com.example:a\x01b' -p 127.0.0.9
+bad name-newline 7 -m node -o new -T $'iqn.2001-05.com.example:a\nb' -p 127.0.0.9
+bad name-escape 7 -m node -o new -T $'iqn.2001-05.com.example:\e[31m' -p 127.0.0.9
+bad name-bad-utf8 7 -m node -o new -T $'iqn.2001-05.com.example:\xff' -p 127.0.0.9
+bad name-no-prefix 7 -m node -o new -T foo -p 127.0.0.9
+bad name-bad-date 7 -m node -o new -T iqn.2001-13.com.example:x -p 127.0.0.9
+bad name-eui-short 7 -m node -o new -T eui.0123 -p 127.0.0.9
+bad name-oversized 7 -m node -o new -T "iqn.2001-05.com.example:$(long 300 x)" -p 127.0.0.9
+bad name-empty 7 -m node -o new -T "" -p 127.0.0.9
 bad name-in-selection 7 -m node -o show -T "iqn.2001-05.com.example:a/b"
 bad name-in-update 7 -m node -o update -T $'iqn.2001-05.com.example:\x7f' -n node.startup -v automatic
 bad name-in-delete 7 -m node -o delete -T "../../etc"
@@ -97,9 +97,9 @@ bad iface-dot 7 -m iface -o new -I .
 bad iface-newline 7 -m iface -o new -I $'a\nb'
 bad iface-space 7 -m iface -o new -I "a b"
 bad iface-oversized 7 -m iface -o new -I "$(long 100 i)"
-bad iface-in-node-new 7 -m node -o new -T $T1 -p 10.0.0.9 -I ../x
+bad iface-in-node-new 7 -m node -o new -T $T1 -p 127.0.0.9 -I ../x
 bad iface-in-node-select 7 -m node -o delete -I ../x
-bad iface-unknown-for-node 21 -m node -o new -T $T1 -p 10.0.0.9 -I nosuch
+bad iface-unknown-for-node 21 -m node -o new -T $T1 -p 127.0.0.9 -I nosuch
 bad iface-builtin-delete 7 -m iface -o delete -I default
 bad iface-builtin-update 7 -m iface -o update -I iser -n iface.mtu -v 9000
 bad iface-builtin-new 7 -m iface -o new -I default
@@ -125,7 +125,7 @@ bad value-without-name 7 -m node -o update -T $T1 -v 1
 bad name-without-value 7 -m node -o update -T $T1 -n node.startup
 bad two-values 7 -m node -o update -T $T1 -n node.startup -v manual -v automatic
 bad new-without-portal 7 -m node -o new -T $T1
-bad new-without-target 7 -m node -o new -p 10.0.0.9
+bad new-without-target 7 -m node -o new -p 127.0.0.9
 bad update-without-pairs 7 -m node -o update -T $T1
 bad killiscsid-priority 7 -k 5
 
@@ -136,7 +136,7 @@ bad key-empty 7 -m node -o update -T $T1 -n "" -v 1
 bad key-control 7 -m node -o update -T $T1 -n $'node.startup\n' -v manual
 bad key-identity-name 7 -m node -o update -T $T1 -n node.name -v $T2
 bad key-identity-tpgt 7 -m node -o update -T $T1 -n node.tpgt -v 3
-bad key-identity-address 7 -m node -o update -T $T1 -n 'node.conn[0].address' -v 10.9.9.9
+bad key-identity-address 7 -m node -o update -T $T1 -n 'node.conn[0].address' -v 127.9.9.9
 bad key-identity-port 7 -m node -o update -T $T1 -n 'node.conn[0].port' -v 3261
 bad key-discovery-type 7 -m node -o update -T $T1 -n node.discovery_type -v send_targets
 bad key-iface-in-node 7 -m node -o update -T $T2 -n iface.net_ifacename -v eth1
@@ -156,12 +156,12 @@ bad value-huge 7 -m node -o update -T $T1 -n node.session.auth.username -v "$(lo
 bad value-control 7 -m node -o update -T $T1 -n node.session.auth.username -v $'user\nname'
 bad value-bad-utf8 7 -m node -o update -T $T1 -n node.session.auth.username -v $'us\xc3er'
 bad pairs-second-bad 7 -m node -o update -T $T1 -n node.startup -v automatic -n node.session.cmds_max -v abc
-bad disc-key-unknown 7 -m discoverydb -o update -t st -p 10.0.0.1 -n discovery.bogus -v 1
-bad disc-key-identity 7 -m discoverydb -o update -t st -p 10.0.0.1 -n discovery.sendtargets.port -v 1
-bad disc-value-range 7 -m discoverydb -o update -t st -p 10.0.0.1 -n discovery.sendtargets.iscsi.MaxRecvDataSegmentLength -v 1
-bad disc-value-enum 7 -m discoverydb -o update -t st -p 10.0.0.1 -n discovery.startup -v onboot
+bad disc-key-unknown 7 -m discoverydb -o update -t st -p 127.0.0.1 -n discovery.bogus -v 1
+bad disc-key-identity 7 -m discoverydb -o update -t st -p 127.0.0.1 -n discovery.sendtargets.port -v 1
+bad disc-value-range 7 -m discoverydb -o update -t st -p 127.0.0.1 -n discovery.sendtargets.iscsi.MaxRecvDataSegmentLength -v 1
+bad disc-value-enum 7 -m discoverydb -o update -t st -p 127.0.0.1 -n discovery.startup -v onboot
 bad iface-hwaddress 7 -m iface -o update -I if1 -n iface.hwaddress -v zz:11:22:33:44:55
-bad iface-ipaddress 7 -m iface -o update -I if1 -n iface.ipaddress -v 10.0.0.256
+bad iface-ipaddress 7 -m iface -o update -I if1 -n iface.ipaddress -v 127.0.0.256
 bad iface-transport 7 -m iface -o update -I if1 -n iface.transport_name -v udp
 bad iface-vlan-range 7 -m iface -o update -I if1 -n iface.vlan_id -v 4096
 bad iface-netif-oversized 7 -m iface -o update -I if1 -n iface.net_ifacename -v "$(long 20 e)"
@@ -180,40 +180,40 @@ fi
 
 # ---- portals ----
 bad portal-empty 7 -m node -o new -T $T1 -p ""
-bad portal-port-text 7 -m node -o new -T $T1 -p 10.0.0.9:abc
-bad portal-port-zero 7 -m node -o new -T $T1 -p 10.0.0.9:0
-bad portal-port-range 7 -m node -o new -T $T1 -p 10.0.0.9:99999
-bad portal-tpgt-text 7 -m node -o new -T $T1 -p 10.0.0.9,abc
-bad portal-tpgt-range 7 -m node -o new -T $T1 -p 10.0.0.9,70000
-bad portal-two-ports 7 -m node -o new -T $T1 -p 10.0.0.9:3260:3261
-bad portal-open-bracket 7 -m node -o new -T $T1 -p '[fe80::1'
-bad portal-bad-ipv6 7 -m node -o new -T $T1 -p '[fe80::zz]:3260'
-bad portal-trailing 7 -m node -o new -T $T1 -p '10.0.0.9:3260 x'
-bad portal-control 7 -m node -o new -T $T1 -p $'10.0.0.9\n'
+bad portal-port-text 7 -m node -o new -T $T1 -p 127.0.0.9:abc
+bad portal-port-zero 7 -m node -o new -T $T1 -p 127.0.0.9:0
+bad portal-port-range 7 -m node -o new -T $T1 -p 127.0.0.9:99999
+bad portal-tpgt-text 7 -m node -o new -T $T1 -p 127.0.0.9,abc
+bad portal-tpgt-range 7 -m node -o new -T $T1 -p 127.0.0.9,70000
+bad portal-two-ports 7 -m node -o new -T $T1 -p 127.0.0.9:3260:3261
+bad portal-open-bracket 7 -m node -o new -T $T1 -p '[::1'
+bad portal-bad-ipv6 7 -m node -o new -T $T1 -p '[::zz]:3260'
+bad portal-trailing 7 -m node -o new -T $T1 -p '127.0.0.9:3260 x'
+bad portal-control 7 -m node -o new -T $T1 -p $'127.0.0.9\n'
 bad portal-oversized 7 -m node -o new -T $T1 -p "$(long 400 1)"
 bad portal-unresolvable 7 -m node -o new -T $T1 -p host.invalid
-bad portal-in-selection 7 -m node -o delete -p 10.0.0.9:abc
-bad portal-discovery 7 -m discoverydb -o new -t st -p '10.0.0.9:'
-bad discovery-no-type 7 -m discoverydb -o new -p 10.0.0.9
-bad discovery-type-unknown 7 -m discoverydb -o new -t bogus -p 10.0.0.9
+bad portal-in-selection 7 -m node -o delete -p 127.0.0.9:abc
+bad portal-discovery 7 -m discoverydb -o new -t st -p '127.0.0.9:'
+bad discovery-no-type 7 -m discoverydb -o new -p 127.0.0.9
+bad discovery-type-unknown 7 -m discoverydb -o new -t bogus -p 127.0.0.9
 bad discovery-no-portal 7 -m discoverydb -o new -t st
 
 # ---- nothing to act on ----
-bad update-no-match 21 -m node -o update -T $T2 -p 10.0.0.1 -n node.startup -v automatic
+bad update-no-match 21 -m node -o update -T $T2 -p 127.0.0.1 -n node.startup -v automatic
 bad delete-no-match 21 -m node -o delete -T iqn.2001-05.com.example:none
-bad show-no-match 21 -m node -o show -p 10.0.0.77
-bad disc-update-missing 6 -m discoverydb -o update -t st -p 10.0.0.77 -n discovery.startup -v manual
-bad disc-delete-missing 6 -m discoverydb -o delete -t st -p 10.0.0.77
+bad show-no-match 21 -m node -o show -p 127.0.0.77
+bad disc-update-missing 6 -m discoverydb -o update -t st -p 127.0.0.77 -n discovery.startup -v manual
+bad disc-delete-missing 6 -m discoverydb -o delete -t st -p 127.0.0.77
 bad iface-update-missing 6 -m iface -o update -I nosuch -n iface.mtu -v 1500
 bad iface-delete-missing 7 -m iface -o delete -I nosuch
 
 # ---- what needs iscsid (a later issue) ----
 bad session-mode 20 -m session
-bad node-login 20 -m node -T $T1 -p 10.0.0.1 -l
-bad node-logout 20 -m node -T $T1 -p 10.0.0.1 -u
+bad node-login 20 -m node -T $T1 -p 127.0.0.1 -l
+bad node-logout 20 -m node -T $T1 -p 127.0.0.1 -u
 bad node-loginall 20 -m node -L all
-bad discovery-run 20 -m discovery -t st -p 10.0.0.1
-bad discoverydb-discover 20 -m discoverydb -t st -p 10.0.0.1 -D
+bad discovery-run 20 -m discovery -t st -p 127.0.0.1
+bad discoverydb-discover 20 -m discoverydb -t st -p 127.0.0.1 -D
 
 # ---- the database itself ----
 db=$root/var/lib/iscsi
@@ -222,7 +222,7 @@ chmod 0770 "$db"
 before_dump=restore_mode
 bad db-group-writable 13 -m node
 chmod 0707 "$db"
-bad db-world-writable 13 -m node -o new -T $T1 -p 10.0.0.9
+bad db-world-writable 13 -m node -o new -T $T1 -p 127.0.0.9
 before_dump=
 
 # A user who may not read the database gets open-iscsi's database error.

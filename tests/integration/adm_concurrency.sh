@@ -51,7 +51,7 @@ for ((w = 0; w < W; w++)); do
 	(
 		fails=0
 		for ((i = w; i < N; i += W)); do
-			adm -m node -o new -T "$prefix$i" -p "10.0.$((i / 250)).$((i % 250 + 1))" >/dev/null 2>>"$work/errors" ||
+			adm -m node -o new -T "$prefix$i" -p "127.0.$((i / 250)).$((i % 250 + 1))" >/dev/null 2>>"$work/errors" ||
 				fails=$((fails + 1))
 		done
 		echo $fails >"$work/fails.$w"
@@ -68,7 +68,7 @@ if [ "$fails" = 0 ]; then
 else
 	echo "not ok - 1 $fails of $N -o new failed"; head -5 "$work/errors" | sed 's/^/#   /'
 fi
-for ((i = 0; i < N; i++)); do echo "10.0.$((i / 250)).$((i % 250 + 1)):3260,-1 $prefix$i"; done | sort >"$work/want"
+for ((i = 0; i < N; i++)); do echo "127.0.$((i / 250)).$((i % 250 + 1)):3260,-1 $prefix$i"; done | sort >"$work/want"
 adm -m node | sort >"$work/have"
 if cmp -s "$work/want" "$work/have"; then
 	echo "ok - 2 all $N records are listed, none twice"
@@ -97,7 +97,7 @@ keys=(node.session.cmds_max node.session.queue_depth node.session.nr_sessions
 	node.session.reopen_max 'node.conn[0].timeo.logout_timeout'
 	'node.conn[0].timeo.login_timeout' 'node.conn[0].timeo.noop_out_interval'
 	'node.conn[0].timeo.noop_out_timeout')
-T=${prefix}0 P=10.0.0.1
+T=${prefix}0 P=127.0.0.1
 rm -f "$work"/fails.*
 for ((w = 0; w < W; w++)); do
 	(
@@ -129,7 +129,7 @@ for ((w = 0; w < W; w++)); do
 		for v in 1 2 3; do
 			adm -m node -o update -T "$T" -p "$P" -n node.session.nr_sessions -v $((w * 10 + v)) \
 				2>>"$work/errors" || fails=$((fails + 1))
-			adm -m node -o new -T "$prefix$((N + w * 3 + v))" -p 10.9.9.9 >/dev/null \
+			adm -m node -o new -T "$prefix$((N + w * 3 + v))" -p 127.9.9.9 >/dev/null \
 				2>>"$work/errors" || fails=$((fails + 1))
 		done
 		echo $fails >"$work/fails.$w"

@@ -36,8 +36,8 @@ key='node.conn[0].timeo.noop_out_interval'
 
 # Each writer's own record holds its counter.
 for ((w = 0; w < WRITERS; w++)); do
-	{ "$bin" -m node -o new -T "${prefix}${w}-counter" -p "10.1.$w.1" >/dev/null &&
-	  "$bin" -m node -o update -T "${prefix}${w}-counter" -p "10.1.$w.1" -n "$key" -v 0; } ||
+	{ "$bin" -m node -o new -T "${prefix}${w}-counter" -p "127.1.$w.1" >/dev/null &&
+	  "$bin" -m node -o update -T "${prefix}${w}-counter" -p "127.1.$w.1" -n "$key" -v 0; } ||
 		{ echo "not ok - adm_crash: setup failed"; exit 0; }
 	echo 0 >"$work/tried.$w"
 	: >"$work/ack.$w"
@@ -54,17 +54,17 @@ writer() {
 	while read -r l; do c=$l; done <"$work/tried.$w"
 	while :; do
 		echo "try $i" >>"$work/ack.$w"
-		if "$bin" -m node -o new -T "${prefix}${w}-r$i" -p "10.2.$w.1" >/dev/null 2>&1; then
+		if "$bin" -m node -o new -T "${prefix}${w}-r$i" -p "127.2.$w.1" >/dev/null 2>&1; then
 			echo "new $i" >>"$work/ack.$w"
 		fi
 		c=$((c + 1))
 		echo $c >>"$work/tried.$w"
-		if "$bin" -m node -o update -T "${prefix}${w}-counter" -p "10.1.$w.1" -n "$key" -v $c 2>/dev/null; then
+		if "$bin" -m node -o update -T "${prefix}${w}-counter" -p "127.1.$w.1" -n "$key" -v $c 2>/dev/null; then
 			echo "upd $c" >>"$work/ack.$w"
 		fi
 		if ((i % 3 == 0)); then
 			echo "try $((i - 1))" >>"$work/ack.$w"
-			if "$bin" -m node -o delete -T "${prefix}${w}-r$((i - 1))" -p "10.2.$w.1" 2>/dev/null; then
+			if "$bin" -m node -o delete -T "${prefix}${w}-r$((i - 1))" -p "127.2.$w.1" 2>/dev/null; then
 				echo "del $((i - 1))" >>"$work/ack.$w"
 			fi
 		fi
@@ -84,7 +84,7 @@ check_round() {
 	rc=$?
 	[ $rc = 0 ] || why="$why -m node exit $rc ($(head -1 "$work/err"));"
 	for ((w = 0; w < WRITERS; w++)); do
-		"$bin" -m node -o show -T "${prefix}${w}-counter" -p "10.1.$w.1" >"$work/counter.$w" \
+		"$bin" -m node -o show -T "${prefix}${w}-counter" -p "127.1.$w.1" >"$work/counter.$w" \
 			2>>"$work/err" || why="$why counter $w: show exit $? ($(tail -1 "$work/err"));"
 	done
 	why=$why$(awk -v p="$prefix" -v writers=$WRITERS -v work="$work" '
@@ -107,7 +107,7 @@ check_round() {
 			for (r in st) {
 				if (unsure[r]) continue
 				split(r, a, " ")
-				line = "10.2." a[1] ".1:3260,-1 " p a[1] "-r" a[2]
+				line = "127.2." a[1] ".1:3260,-1 " p a[1] "-r" a[2]
 				h = (line in listed) ? "present" : "absent"
 				if (h != st[r]) printf " %s is %s, acknowledged %s;", line, h, st[r]
 			}

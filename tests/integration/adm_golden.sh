@@ -216,33 +216,33 @@ t builtin-iface-show oec -m iface -I default
 t builtin-iser-show oec -m iface -I iser -o show
 
 # ---- node records ----
-t node-new oec -m node -o new -T $T1 -p 10.0.0.1
-t node-new-port-tpgt oec -m node -o new -T $T1 -p 10.0.0.2:3261,5
-t node-new-ipv6 oec -m node -o new -T $T2 -p '[fe80::1]:3260'
-t node-new-again oec -m node -o new -T $T1 -p 10.0.0.1
-t node-new-long-options oec --mode=node --op=new --targetname=$T2 --portal=10.0.0.3:3262
+t node-new oec -m node -o new -T $T1 -p 127.0.0.1
+t node-new-port-tpgt oec -m node -o new -T $T1 -p 127.0.0.2:3261,5
+t node-new-ipv6 oec -m node -o new -T $T2 -p '[::1]:3260'
+t node-new-again oec -m node -o new -T $T1 -p 127.0.0.1
+t node-new-long-options oec --mode=node --op=new --targetname=$T2 --portal=127.0.0.3:3262
 t node-list osec -m node
 t node-list-P0 osec -m node -P 0
 t node-tree otec -m node -P 1
-t node-show oec -m node -o show -T $T1 -p 10.0.0.1
-t node-show-implicit oec -m node -T $T1 -p 10.0.0.1
+t node-show oec -m node -o show -T $T1 -p 127.0.0.1
+t node-show-implicit oec -m node -T $T1 -p 127.0.0.1
 t node-show-by-target obec -m node -o show -T $T1
-t node-show-by-portal obec -m node -p 10.0.0.2:3261
-t node-show-tpgt-ignored obec -m node -p 10.0.0.2:3261,9
-t node-show-port-default-3260 oec -m node -o show -p 10.0.0.2
+t node-show-by-portal obec -m node -p 127.0.0.2:3261
+t node-show-tpgt-ignored obec -m node -p 127.0.0.2:3261,9
+t node-show-port-default-3260 oec -m node -o show -p 127.0.0.2
 t node-show-by-iface obec -m node -o show -I default
-t node-show-long-options oec --mode node --targetname $T1 --portal 10.0.0.1 --op show
+t node-show-long-options oec --mode node --targetname $T1 --portal 127.0.0.1 --op show
 t node-show-all obec -m node -o show
-t node-update-startup oec -m node -o update -T $T1 -p 10.0.0.1 -n node.startup -v automatic
+t node-update-startup oec -m node -o update -T $T1 -p 127.0.0.1 -n node.startup -v automatic
 t node-update-all-of-target oec -m node -o update -T $T1 -n node.session.cmds_max -v 64
-t node-update-two-pairs oec -m node -o update -T $T1 -p 10.0.0.1 -n node.session.iscsi.InitialR2T -v Yes -n node.conn[0].iscsi.HeaderDigest -v CRC32C,None
+t node-update-two-pairs oec -m node -o update -T $T1 -p 127.0.0.1 -n node.session.iscsi.InitialR2T -v Yes -n node.conn[0].iscsi.HeaderDigest -v CRC32C,None
 t node-show-updated obec -m node -o show -T $T1
-t node-update-secret oec -m node -o update -T $T1 -p 10.0.0.1 $PW
-t node-show-masked oec -m node -o show -T $T1 -p 10.0.0.1
-t node-show-secrets oec -m node -o show -T $T1 -p 10.0.0.1 -S
-t node-show-secrets-long oec -m node -o show -T $T1 -p 10.0.0.1 --show
-t node-new-resets oec -m node -o new -T $T1 -p 10.0.0.1
-t node-show-after-reset oec -m node -o show -T $T1 -p 10.0.0.1 -S
+t node-update-secret oec -m node -o update -T $T1 -p 127.0.0.1 $PW
+t node-show-masked oec -m node -o show -T $T1 -p 127.0.0.1
+t node-show-secrets oec -m node -o show -T $T1 -p 127.0.0.1 -S
+t node-show-secrets-long oec -m node -o show -T $T1 -p 127.0.0.1 --show
+t node-new-resets oec -m node -o new -T $T1 -p 127.0.0.1
+t node-show-after-reset oec -m node -o show -T $T1 -p 127.0.0.1 -S
 t node-update-unknown-key oc -m node -o update -T $T1 -n node.bogus -v 1
 t node-update-bad-enum oc -m node -o update -T $T1 -n node.startup -v bogus
 t node-update-bad-bool oc -m node -o update -T $T1 -n node.session.iscsi.InitialR2T -v maybe
@@ -253,22 +253,22 @@ differs "open-iscsi silently clamps 99999999999999; a value out of range is refu
 t node-update-out-of-range oc -m node -o update -T $T1 -n node.session.cmds_max -v 99999999999999
 t node-update-identity oc -m node -o update -T $T1 -n node.name -v foo
 t node-update-tpgt oc -m node -o update -T $T1 -n node.tpgt -v 3
-t node-update-address oc -m node -o update -T $T1 -n node.conn[0].address -v 10.9.9.9
+t node-update-address oc -m node -o update -T $T1 -n node.conn[0].address -v 127.9.9.9
 t node-update-no-match oec -m node -o update -T $T3 -n node.startup -v manual
 t node-update-no-pairs oec -m node -o update -T $T1
 t node-update-restore oec -m node -o update -T $T1 -n node.session.cmds_max -v 64
 t node-show-unchanged obec -m node -o show -T $T1
 t node-update-discovery-type oc -m node -o update -T $T1 -n node.discovery_type -v send_targets
-t node-update-discovery-address oc -m node -o update -T $T1 -n node.discovery_address -v 10.0.0.9
-t node-show-with-iface obec -m node -o show -T $T1 -p 10.0.0.1 -I default
+t node-update-discovery-address oc -m node -o update -T $T1 -n node.discovery_address -v 127.0.0.9
+t node-show-with-iface obec -m node -o show -T $T1 -p 127.0.0.1 -I default
 t node-show-iface-only obec -m node -I default
-t node-update-username oec -m node -o update -T $T1 -p 10.0.0.2:3261 -n node.session.auth.username -v user1
-t node-show-username oec -m node -T $T1 -p 10.0.0.2:3261
+t node-update-username oec -m node -o update -T $T1 -p 127.0.0.2:3261 -n node.session.auth.username -v user1
+t node-show-username oec -m node -T $T1 -p 127.0.0.2:3261
 t node-show-no-match oec -m node -o show -T $T3
-t node-show-no-match-portal oec -m node -p 10.9.9.9
+t node-show-no-match-portal oec -m node -p 127.9.9.9
 t node-show-wrong-case oec -m node -T iqn.2001-05.com.example:T1 -o show
-t node-delete-one oec -m node -o delete -T $T2 -p '[fe80::1]:3260'
-t node-delete-none oec -m node -o delete -T $T2 -p '[fe80::1]:3260'
+t node-delete-one oec -m node -o delete -T $T2 -p '[::1]:3260'
+t node-delete-none oec -m node -o delete -T $T2 -p '[::1]:3260'
 t node-list-after-delete osec -m node
 t node-print-level-2 oec -m node -P 2
 t node-op-bogus oec -m node -o bogus
@@ -279,13 +279,13 @@ t node-option-not-allowed-long oec -m node --type st
 differs "open-iscsi binds nothing with a missing -p and reuses whatever record it read last; new needs -T and -p" rc=7
 t node-new-no-portal oc -m node -o new -T $T3
 differs "the reference cannot find a missing iface and says 'no memory' (3); ours says no such record" rc=21
-t node-new-missing-iface oc -m node -o new -T $T3 -p 10.0.0.9 -I nosuch
+t node-new-missing-iface oc -m node -o new -T $T3 -p 127.0.0.9 -I nosuch
 differs "open-iscsi warns and uses the first -I; ours refuses a second one" rc=7
 t node-two-ifaces c -m node -o show -T $T1 -I default -I iser
 differs "open-iscsi ignores -n/-v with -o new; ours applies them (checked first)"
-t node-new-with-pair oec -m node -o new -T $T3 -p 10.0.0.8 -n node.startup -v automatic
+t node-new-with-pair oec -m node -o new -T $T3 -p 127.0.0.8 -n node.startup -v automatic
 differs "the -n/-v of the -o new above" ref_out='s/^node.startup = manual$/node.startup = automatic/'
-t node-show-new-with-pair oec -m node -T $T3 -p 10.0.0.8
+t node-show-new-with-pair oec -m node -T $T3 -p 127.0.0.8
 differs "open-iscsi stores the host name; ours resolves it and stores the address" ref_out='s/ localhost,3260,/ 127.0.0.1,3260,/'
 t node-new-hostname oec -m node -o new -T $T3 -p localhost
 differs "the host name was resolved when the record was made" ref_out='s/^node.conn\[0\].address = localhost$/node.conn[0].address = 127.0.0.1/'
@@ -293,44 +293,44 @@ t node-show-hostname oec -m node -T $T3 -p localhost
 t node-delete-hostname oec -m node -o delete -T $T3
 
 # ---- discovery records ----
-t disc-new oec -m discoverydb -o new -t st -p 10.0.0.1
-t disc-new-port oec -m discoverydb -o new -t sendtargets -p 10.0.0.2:3261
-t disc-new-ipv6 oec -m discoverydb -o new -t st -p '[fe80::1]:3260'
-t disc-new-long oec --mode discoverydb --op new --type st --portal 10.0.0.4
+t disc-new oec -m discoverydb -o new -t st -p 127.0.0.1
+t disc-new-port oec -m discoverydb -o new -t sendtargets -p 127.0.0.2:3261
+t disc-new-ipv6 oec -m discoverydb -o new -t st -p '[::1]:3260'
+t disc-new-long oec --mode discoverydb --op new --type st --portal 127.0.0.4
 t disc-list osec -m discoverydb
 t disc-list-legacy osec -m discovery
 t disc-tree otec -m discoverydb -P 1
 t disc-tree-legacy otec -m discovery -P 1
-t disc-show oec -m discoverydb -o show -t st -p 10.0.0.1
-t disc-show-implicit oec -m discoverydb -t st -p 10.0.0.2:3261
-t disc-show-tpgt-ignored oec -m discoverydb -t st -p 10.0.0.1,7
-t disc-show-ipv6 oec -m discoverydb -t st -p '[fe80::1]'
-t disc-show-legacy oec -m discovery -p 10.0.0.1
-t disc-update oec -m discoverydb -o update -t st -p 10.0.0.1 -n discovery.startup -v automatic
-t disc-update-secret oec -m discoverydb -o update -t st -p 10.0.0.1 -n discovery.sendtargets.auth.password -v pw1
-t disc-show-masked oec -m discoverydb -t st -p 10.0.0.1
-t disc-show-secrets oec -m discoverydb -t st -p 10.0.0.1 -S
-t disc-update-unknown oec -m discoverydb -o update -t st -p 10.0.0.1 -n discovery.bogus -v 1
-t disc-update-node-key oec -m discoverydb -o update -t st -p 10.0.0.1 -n node.session.cmds_max -v 3
-t disc-update-identity oec -m discoverydb -o update -t st -p 10.0.0.1 -n discovery.sendtargets.address -v 1.1.1.1
-t disc-update-type oec -m discoverydb -o update -t st -p 10.0.0.1 -n discovery.type -v isns
-t disc-update-missing oec -m discoverydb -o update -t st -p 10.0.0.77 -n discovery.startup -v manual
-t disc-new-resets oec -m discoverydb -o new -t st -p 10.0.0.1
-t disc-show-reset oec -m discoverydb -t st -p 10.0.0.1 -S
-t disc-legacy-update oec -m discovery -p 10.0.0.1 -o update -n discovery.startup -v automatic
-t disc-legacy-new oec -m discovery -p 10.0.0.1 -o new
-t disc-show-missing oec -m discoverydb -o show -t st -p 10.0.0.77
-t disc-delete-missing oec -m discoverydb -o delete -t st -p 10.0.0.77
-t disc-legacy-show-missing oec -m discovery -p 10.0.0.77
-t disc-legacy-delete-missing oec -m discovery -p 10.0.0.77 -o delete
-t disc-delete oec -m discoverydb -o delete -t st -p 10.0.0.2:3261
-t disc-legacy-delete oec -m discovery -p 10.0.0.4 -o delete
+t disc-show oec -m discoverydb -o show -t st -p 127.0.0.1
+t disc-show-implicit oec -m discoverydb -t st -p 127.0.0.2:3261
+t disc-show-tpgt-ignored oec -m discoverydb -t st -p 127.0.0.1,7
+t disc-show-ipv6 oec -m discoverydb -t st -p '[::1]'
+t disc-show-legacy oec -m discovery -p 127.0.0.1
+t disc-update oec -m discoverydb -o update -t st -p 127.0.0.1 -n discovery.startup -v automatic
+t disc-update-secret oec -m discoverydb -o update -t st -p 127.0.0.1 -n discovery.sendtargets.auth.password -v pw1
+t disc-show-masked oec -m discoverydb -t st -p 127.0.0.1
+t disc-show-secrets oec -m discoverydb -t st -p 127.0.0.1 -S
+t disc-update-unknown oec -m discoverydb -o update -t st -p 127.0.0.1 -n discovery.bogus -v 1
+t disc-update-node-key oec -m discoverydb -o update -t st -p 127.0.0.1 -n node.session.cmds_max -v 3
+t disc-update-identity oec -m discoverydb -o update -t st -p 127.0.0.1 -n discovery.sendtargets.address -v 1.1.1.1
+t disc-update-type oec -m discoverydb -o update -t st -p 127.0.0.1 -n discovery.type -v isns
+t disc-update-missing oec -m discoverydb -o update -t st -p 127.0.0.77 -n discovery.startup -v manual
+t disc-new-resets oec -m discoverydb -o new -t st -p 127.0.0.1
+t disc-show-reset oec -m discoverydb -t st -p 127.0.0.1 -S
+t disc-legacy-update oec -m discovery -p 127.0.0.1 -o update -n discovery.startup -v automatic
+t disc-legacy-new oec -m discovery -p 127.0.0.1 -o new
+t disc-show-missing oec -m discoverydb -o show -t st -p 127.0.0.77
+t disc-delete-missing oec -m discoverydb -o delete -t st -p 127.0.0.77
+t disc-legacy-show-missing oec -m discovery -p 127.0.0.77
+t disc-legacy-delete-missing oec -m discovery -p 127.0.0.77 -o delete
+t disc-delete oec -m discoverydb -o delete -t st -p 127.0.0.2:3261
+t disc-legacy-delete oec -m discovery -p 127.0.0.4 -o delete
 t disc-list-after-delete osec -m discoverydb
-t disc-no-type oec -m discoverydb -o new -p 10.0.0.9
+t disc-no-type oec -m discoverydb -o new -p 127.0.0.9
 t disc-no-portal oec -m discoverydb -o new -t st
 t disc-legacy-no-portal oec -m discovery -t st
-t disc-slp oec -m discoverydb -o new -t slp -p 10.0.0.9
-t disc-fw-without-discover oec -m discoverydb -o new -t fw -p 10.0.0.9
+t disc-slp oec -m discoverydb -o new -t slp -p 127.0.0.9
+t disc-fw-without-discover oec -m discoverydb -o new -t fw -p 127.0.0.9
 t disc-option-not-allowed oec -m discoverydb -T $T1
 t disc-tree-with-static otec -m discoverydb -P 1
 
@@ -340,12 +340,12 @@ t iface-new-again oec -m iface -o new -I if1
 t iface-list osec -m iface
 t iface-show oec -m iface -I if1
 t iface-show-op oec -m iface -I if1 -o show
-t iface-node-new oec -m node -o new -T $T3 -p 10.0.0.5,1 -I if1
-t iface-node-new-default oec -m node -o new -T $T3 -p 10.0.0.5,1
+t iface-node-new oec -m node -o new -T $T3 -p 127.0.0.5,1 -I if1
+t iface-node-new-default oec -m node -o new -T $T3 -p 127.0.0.5,1
 t iface-tree otec -m iface -P 1
 t iface-tree-one otec -m iface -I if1 -P 1
 t iface-node-tree otec -m node -P 1
-t iface-node-show-one oec -m node -o show -T $T3 -p 10.0.0.5 -I if1
+t iface-node-show-one oec -m node -o show -T $T3 -p 127.0.0.5 -I if1
 t iface-node-update-iface-key oec -m node -o update -T $T3 -I if1 -n iface.net_ifacename -v eth0
 differs "open-iscsi prints a second line naming /etc/iscsi/ifaces" ref_err='/Could not create new interface/d; s|not stored in /etc/iscsi/ifaces|not stored in the database|'
 t iface-new-default oec -m iface -o new -I default
@@ -380,21 +380,21 @@ differs "open-iscsi ignores stray arguments; they are refused" rc=7
 t stray-argument c -m node extra
 differs "open-iscsi reads sessions from sysfs and finds none (21); session mode needs iscsid here (20)" rc=20
 t session-mode c -m session
-t node-login c -m node -T $T1 -p 10.0.0.1 -l
+t node-login c -m node -T $T1 -p 127.0.0.1 -l
 t node-login-all-records c -m node -l
 differs "open-iscsi finds no session to log out of (21); logout needs iscsid here (20)" rc=20
-t node-logout c -m node -T $T1 -p 10.0.0.1 -u
+t node-logout c -m node -T $T1 -p 127.0.0.1 -u
 differs "the reference fails on the missing iscsi_tcp module (12) before iscsid; discovery needs iscsid here (20)" rc=20
-t discovery-sendtargets c -m discovery -t st -p 10.0.0.9
+t discovery-sendtargets c -m discovery -t st -p 127.0.0.9
 t node-delete-all oec -m node -o delete
 t node-list-empty-again oec -m node
-t node-new-before-default-delete oec -m node -o new -T $T1 -p 10.0.0.1
+t node-new-before-default-delete oec -m node -o new -T $T1 -p 127.0.0.1
 differs "open-iscsi prints a second line" ref_err='/Could not delete iface default/d'
 t iface-delete-default oec -m iface -o delete -I default
-differs "open-iscsi deletes every node bound to 'default' before it refuses to delete 'default'; nothing is changed here" rc=0 ref_out='1s/^$/10.0.0.1:3260,-1 iqn.2001-05.com.example:t1/' ref_err='/No records found/d'
+differs "open-iscsi deletes every node bound to 'default' before it refuses to delete 'default'; nothing is changed here" rc=0 ref_out='1s/^$/127.0.0.1:3260,-1 iqn.2001-05.com.example:t1/' ref_err='/No records found/d'
 t node-list-after-default-delete oec -m node
 differs "iSNS discovery records are not kept (iSNS is not supported by this version)" rc=17
-t disc-new-isns c -m discoverydb -o new -t isns -p 10.0.0.3
+t disc-new-isns c -m discoverydb -o new -t isns -p 127.0.0.3
 
 start=$(date +%s)
 run_reference_batch &

@@ -123,12 +123,12 @@ check "default ops delete what the portal no longer reports" \
 	"$(diff <(sort "$tmp/want") <(sort "$tmp/nodes") | head)"
 
 # A static record and one from another portal are not this portal's.
-"$adm" -m node -o new -T iqn.2001-04.com.example:static -p 10.9.9.9:3260 >/dev/null
+"$adm" -m node -o new -T iqn.2001-04.com.example:static -p 127.9.9.9:3260 >/dev/null
 start_fake --mode good --targets 1 --portals 1
 discover -o delete
 v=$("$adm" -m node | tr '\n' '|')
 check "-o delete leaves static records and removes only stale ones" \
-	"$([ "$v" = "10.9.9.9:3260,-1 iqn.2001-04.com.example:static|127.0.0.1:3260,1 iqn.2001-04.com.example:target00000|" ]; echo $?)" "$v"
+	"$([ "$v" = "127.9.9.9:3260,-1 iqn.2001-04.com.example:static|127.0.0.1:3260,1 iqn.2001-04.com.example:target00000|" ]; echo $?)" "$v"
 
 # nonpersistent: printed, not written.
 cp -a "$ISCSI_ROOT/var/lib/iscsi" "$tmp/db.nonpersistent"
