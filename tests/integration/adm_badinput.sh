@@ -191,7 +191,7 @@ bad portal-bad-ipv6 7 -m node -o new -T $T1 -p '[::zz]:3260'
 bad portal-trailing 7 -m node -o new -T $T1 -p '127.0.0.9:3260 x'
 bad portal-control 7 -m node -o new -T $T1 -p $'127.0.0.9\n'
 bad portal-oversized 7 -m node -o new -T $T1 -p "$(long 400 1)"
-bad portal-unresolvable 7 -m node -o new -T $T1 -p host.invalid
+bad portal-unresolvable 7 -m node -o new -T $T1 -p no-such-host..invalid
 bad portal-in-selection 7 -m node -o delete -p 127.0.0.9:abc
 bad portal-discovery 7 -m discoverydb -o new -t st -p '127.0.0.9:'
 bad discovery-no-type 7 -m discoverydb -o new -p 127.0.0.9

@@ -327,7 +327,9 @@ static void portal_flags(void **state)
 	assert_int_equal(portal_parse("localhost", 0, &p, &err), -1);
 	assert_string_equal(err.msg, "invalid portal 'localhost': a numeric address is required");
 	assert_int_equal(portal_parse("192.0.2.1,1", PORTAL_NO_TPGT, &p, &err), -1);
-	assert_int_equal(portal_parse("no-such-host.invalid", PORTAL_RESOLVE, &p, &err), -1);
+	/* An empty label: the resolver refuses it without sending a DNS query
+	 * (tests never send traffic off the machine). */
+	assert_int_equal(portal_parse("no-such-host..invalid", PORTAL_RESOLVE, &p, &err), -1);
 	assert_int_equal(err.status, REC_E_RESOLVE);
 	portal_format("::1", 3260, buf, sizeof(buf));
 	assert_string_equal(buf, "[::1]:3260");
