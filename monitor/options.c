@@ -4,24 +4,11 @@
 #include <getopt.h>
 #include <grp.h>
 #include <pwd.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/errbuf.h"
 #include "privsep/sandbox.h"
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 static void usage(FILE *out)
 {
@@ -98,8 +85,8 @@ enum opts_result iscsid_opts_parse(int argc, char **argv, struct iscsid_opts *o,
 			break;
 		case 'd':
 			if (parse_number(optarg, 8, &n) < 0) {
-				fail(err, errlen, "invalid debug level '%.40s': expected 0 to 8",
-				     optarg);
+				errbuf_set(err, errlen, "invalid debug level '%.40s': expected 0 to 8",
+					   optarg);
 				return OPTS_ERROR;
 			}
 			o->debug = (int)n;
@@ -123,25 +110,25 @@ enum opts_result iscsid_opts_parse(int argc, char **argv, struct iscsid_opts *o,
 			fprintf(out, "iscsid version %s\n", ISCSID_VERSION);
 			return OPTS_DONE;
 		case ':':
-			fail(err, errlen, "option '%s' requires an argument", argv[optind - 1]);
+			errbuf_set(err, errlen, "option '%s' requires an argument", argv[optind - 1]);
 			return OPTS_ERROR;
 		default:
 			if (optopt)
-				fail(err, errlen, "invalid option '-%c'", optopt);
+				errbuf_set(err, errlen, "invalid option '-%c'", optopt);
 			else
-				fail(err, errlen, "invalid option '%.60s'", argv[optind - 1]);
+				errbuf_set(err, errlen, "invalid option '%.60s'", argv[optind - 1]);
 			return OPTS_ERROR;
 		}
 	}
 	if (optind < argc) {
-		fail(err, errlen, "unexpected argument '%.60s'", argv[optind]);
+		errbuf_set(err, errlen, "unexpected argument '%.60s'", argv[optind]);
 		return OPTS_ERROR;
 	}
 	const char *paths[] = { o->config_path, o->initiatorname_path, o->pid_path,
 				o->worker_program };
 	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
 		if (paths[i] && !*paths[i]) {
-			fail(err, errlen, "empty file name");
+			errbuf_set(err, errlen, "empty file name");
 			return OPTS_ERROR;
 		}
 	}
@@ -165,14 +152,14 @@ static int resolve_user(const char *user, uid_t *uid, gid_t *primary, bool *has_
 	} else {
 		pw = getpwnam(user);
 		if (!pw)
-			return fail(err, errlen, "-u %.64s: no such user", user);
+			return errbuf_set(err, errlen, "-u %.64s: no such user", user);
 		*uid = pw->pw_uid;
 	}
 	*has_primary = pw != NULL;
 	if (pw)
 		*primary = pw->pw_gid;
 	if (*uid == 0)
-		return fail(err, errlen, "-u %.64s: workers must not run as root", user);
+		return errbuf_set(err, errlen, "-u %.64s: workers must not run as root", user);
 	return 0;
 }
 
@@ -186,11 +173,11 @@ static int resolve_group(const char *group, gid_t *gid, char *err, size_t errlen
 		errno = 0;
 		struct group *gr = getgrnam(group);
 		if (!gr)
-			return fail(err, errlen, "-g %.64s: no such group", group);
+			return errbuf_set(err, errlen, "-g %.64s: no such group", group);
 		*gid = gr->gr_gid;
 	}
 	if (*gid == 0)
-		return fail(err, errlen, "-g %.64s: workers must not run in group 0", group);
+		return errbuf_set(err, errlen, "-g %.64s: workers must not run in group 0", group);
 	return 0;
 }
 
@@ -210,7 +197,7 @@ int iscsid_worker_account(const struct iscsid_opts *o, uid_t *uid, gid_t *gid, c
 	if (o->group)
 		return resolve_group(o->group, gid, err, errlen);
 	if (*gid == 0)
-		return fail(err, errlen, "user %.64s has primary group 0: give a group with -g",
-			    o->user ? o->user : SANDBOX_DEFAULT_USER);
+		return errbuf_set(err, errlen, "user %.64s has primary group 0: give a group with -g",
+				  o->user ? o->user : SANDBOX_DEFAULT_USER);
 	return 0;
 }

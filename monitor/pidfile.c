@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,18 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
+#include "base/errbuf.h"
 
 /* The pid a locked file names, or 0 when it cannot be read. */
 static long holder_pid(int fd)
@@ -54,7 +42,7 @@ int pidfile_acquire(struct pidfile *pf, const char *path, char *err, size_t errl
 {
 	pf->fd = -1;
 	if (strlen(path) >= sizeof(pf->path))
-		return fail(err, errlen, "pid file name too long");
+		return errbuf_set(err, errlen, "pid file name too long");
 	strcpy(pf->path, path);
 
 	for (int attempt = 0; attempt < 5; attempt++) {
@@ -64,21 +52,21 @@ int pidfile_acquire(struct pidfile *pf, const char *path, char *err, size_t errl
 		if (fd < 0) {
 			if (errno == ENOENT)
 				continue;
-			return fail(err, errlen, "pid file %s: %s", path, strerror(errno));
+			return errbuf_set(err, errlen, "pid file %s: %s", path, strerror(errno));
 		}
 		if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
 			int e = errno;
 			long pid = e == EWOULDBLOCK ? holder_pid(fd) : 0;
 			close(fd);
 			if (e != EWOULDBLOCK)
-				return fail(err, errlen, "locking pid file %s: %s", path,
-					    strerror(e));
+				return errbuf_set(err, errlen, "locking pid file %s: %s", path,
+						  strerror(e));
 			if (pid)
-				fail(err, errlen, "iscsid is already running (pid %ld, pid file %s)",
-				     pid, path);
+				errbuf_set(err, errlen, "iscsid is already running (pid %ld, pid file %s)",
+					   pid, path);
 			else
-				fail(err, errlen, "iscsid is already running (pid file %s is locked)",
-				     path);
+				errbuf_set(err, errlen, "iscsid is already running (pid file %s is locked)",
+					   path);
 			return 1;
 		}
 		struct stat held, named;
@@ -89,17 +77,17 @@ int pidfile_acquire(struct pidfile *pf, const char *path, char *err, size_t errl
 		}
 		if (!S_ISREG(held.st_mode)) {
 			close(fd);
-			return fail(err, errlen, "pid file %s is not a regular file", path);
+			return errbuf_set(err, errlen, "pid file %s is not a regular file", path);
 		}
 		pf->fd = fd;
 		if (pidfile_update(pf) < 0) {
 			int e = errno;
 			pidfile_release(pf);
-			return fail(err, errlen, "writing pid file %s: %s", path, strerror(e));
+			return errbuf_set(err, errlen, "writing pid file %s: %s", path, strerror(e));
 		}
 		return 0;
 	}
-	return fail(err, errlen, "pid file %s keeps changing under us", path);
+	return errbuf_set(err, errlen, "pid file %s keeps changing under us", path);
 }
 
 void pidfile_release(struct pidfile *pf)

@@ -8,7 +8,6 @@
 #include <pwd.h>
 #include <seccomp.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -17,21 +16,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "base/errbuf.h"
 #include "policy/seccomp_roles.h"
 #include "privsep/msg.h"
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 int sandbox_account(const char *user, uid_t *uid, gid_t *gid, char *err, size_t errlen)
 {
@@ -41,13 +28,13 @@ int sandbox_account(const char *user, uid_t *uid, gid_t *gid, char *err, size_t 
 	struct passwd *pw = getpwnam(user);
 	if (!pw) {
 		if (errno != 0 && errno != ENOENT && errno != ESRCH)
-			return fail(err, errlen, "looking up user %s: %s", user, strerror(errno));
+			return errbuf_set(err, errlen, "looking up user %s: %s", user, strerror(errno));
 		*uid = SANDBOX_FALLBACK_ID;
 		*gid = SANDBOX_FALLBACK_ID;
 		return 0;
 	}
 	if (pw->pw_uid == 0 || pw->pw_gid == 0)
-		return fail(err, errlen, "user %s has uid or gid 0: not a sandbox account", user);
+		return errbuf_set(err, errlen, "user %s has uid or gid 0: not a sandbox account", user);
 	*uid = pw->pw_uid;
 	*gid = pw->pw_gid;
 	return 0;
@@ -60,16 +47,16 @@ static int open_empty_root(const char *dir, char *err, size_t errlen)
 {
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
-		return fail(err, errlen, "empty root %s: %s", dir, strerror(errno));
+		return errbuf_set(err, errlen, "empty root %s: %s", dir, strerror(errno));
 
 	struct stat st;
 	if (fstat(fd, &st) < 0) {
-		fail(err, errlen, "empty root %s: %s", dir, strerror(errno));
+		errbuf_set(err, errlen, "empty root %s: %s", dir, strerror(errno));
 		goto bad;
 	}
 	if (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH))) {
-		fail(err, errlen, "empty root %s must be owned by root and writable by nobody else",
-		     dir);
+		errbuf_set(err, errlen, "empty root %s must be owned by root and writable by nobody else",
+			   dir);
 		goto bad;
 	}
 	int dfd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
@@ -77,7 +64,7 @@ static int open_empty_root(const char *dir, char *err, size_t errlen)
 	if (!d) {
 		if (dfd >= 0)
 			close(dfd);
-		fail(err, errlen, "empty root %s: %s", dir, strerror(errno));
+		errbuf_set(err, errlen, "empty root %s: %s", dir, strerror(errno));
 		goto bad;
 	}
 	struct dirent *de;
@@ -87,7 +74,7 @@ static int open_empty_root(const char *dir, char *err, size_t errlen)
 			entries++;
 	closedir(d);
 	if (entries) {
-		fail(err, errlen, "empty root %s is not empty", dir);
+		errbuf_set(err, errlen, "empty root %s is not empty", dir);
 		goto bad;
 	}
 	return fd;
@@ -99,7 +86,7 @@ bad:
 int sandbox_prepare_root(const char *dir, char *err, size_t errlen)
 {
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-		return fail(err, errlen, "creating empty root %s: %s", dir, strerror(errno));
+		return errbuf_set(err, errlen, "creating empty root %s: %s", dir, strerror(errno));
 	int fd = open_empty_root(dir, err, errlen);
 	if (fd < 0)
 		return -1;
@@ -115,7 +102,7 @@ static int enter_root(const char *dir, char *err, size_t errlen)
 	int rc = fchdir(fd);
 	close(fd);
 	if (rc < 0 || chroot(".") < 0 || chdir("/") < 0)
-		return fail(err, errlen, "chroot into %s: %s", dir, strerror(errno));
+		return errbuf_set(err, errlen, "chroot into %s: %s", dir, strerror(errno));
 	return 0;
 }
 
@@ -125,31 +112,31 @@ static int become_unprivileged(uid_t uid, gid_t gid, char *err, size_t errlen)
 	 * the uid change below takes away. */
 	capng_clear(CAPNG_SELECT_ALL);
 	if (capng_apply(CAPNG_SELECT_BOUNDS) < 0)
-		return fail(err, errlen, "dropping the capability bounding set failed");
+		return errbuf_set(err, errlen, "dropping the capability bounding set failed");
 	if (setgroups(0, NULL) < 0 || setresgid(gid, gid, gid) < 0 ||
 	    setresuid(uid, uid, uid) < 0)
-		return fail(err, errlen, "switching to uid %u gid %u: %s", (unsigned)uid,
-			    (unsigned)gid, strerror(errno));
+		return errbuf_set(err, errlen, "switching to uid %u gid %u: %s", (unsigned)uid,
+				  (unsigned)gid, strerror(errno));
 
 	uid_t r, e, s;
 	gid_t rg, eg, sg;
 	if (getresuid(&r, &e, &s) < 0 || r != uid || e != uid || s != uid ||
 	    getresgid(&rg, &eg, &sg) < 0 || rg != gid || eg != gid || sg != gid ||
 	    getgroups(0, NULL) != 0)
-		return fail(err, errlen, "ids did not change as asked");
+		return errbuf_set(err, errlen, "ids did not change as asked");
 	/* Root must be gone for good: if any of these succeeds, some id or
 	 * capability survived the switch. */
 	if (setuid(0) != -1 || seteuid(0) != -1 || setgid(0) != -1 || setegid(0) != -1)
-		return fail(err, errlen, "could regain root after dropping it");
+		return errbuf_set(err, errlen, "could regain root after dropping it");
 
 	capng_clear(CAPNG_SELECT_ALL);
 	if (capng_apply(CAPNG_SELECT_CAPS | CAPNG_SELECT_AMBIENT) < 0)
-		return fail(err, errlen, "clearing capabilities failed");
+		return errbuf_set(err, errlen, "clearing capabilities failed");
 	if (capng_get_caps_process() < 0 ||
 	    capng_have_capabilities(CAPNG_SELECT_CAPS) != CAPNG_NONE ||
 	    capng_have_capabilities(CAPNG_SELECT_BOUNDS) != CAPNG_NONE ||
 	    capng_have_capabilities(CAPNG_SELECT_AMBIENT) != CAPNG_NONE)
-		return fail(err, errlen, "capabilities remain after dropping them");
+		return errbuf_set(err, errlen, "capabilities remain after dropping them");
 	return 0;
 }
 
@@ -167,11 +154,11 @@ static int set_limits(unsigned max_fds, char *err, size_t errlen)
 	for (size_t i = 0; i < sizeof(zero) / sizeof(zero[0]); i++) {
 		struct rlimit rl = { 0, 0 };
 		if (setrlimit(zero[i].resource, &rl) < 0)
-			return fail(err, errlen, "%s: %s", zero[i].name, strerror(errno));
+			return errbuf_set(err, errlen, "%s: %s", zero[i].name, strerror(errno));
 	}
 	struct rlimit rl = { max_fds, max_fds };
 	if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
-		return fail(err, errlen, "RLIMIT_NOFILE: %s", strerror(errno));
+		return errbuf_set(err, errlen, "RLIMIT_NOFILE: %s", strerror(errno));
 	return 0;
 }
 
@@ -214,19 +201,19 @@ static int load_filter(const struct seccomp_role *pol, bool trap, char *err, siz
 		sa.sa_flags = SA_SIGINFO;
 		sigemptyset(&sa.sa_mask);
 		if (sigaction(SIGSYS, &sa, NULL) < 0)
-			return fail(err, errlen, "SIGSYS handler: %s", strerror(errno));
+			return errbuf_set(err, errlen, "SIGSYS handler: %s", strerror(errno));
 	}
 	scmp_filter_ctx ctx = seccomp_init(trap ? SCMP_ACT_TRAP : kill);
 	if (!ctx)
-		return fail(err, errlen, "seccomp_init failed");
+		return errbuf_set(err, errlen, "seccomp_init failed");
 	int rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, kill);
 	for (size_t i = 0; rc == 0 && i < pol->n_allow; i++) {
 		const struct syscall_allow *a = &pol->allow[i];
 		int nr = seccomp_syscall_resolve_name(a->name);
 		if (nr == __NR_SCMP_ERROR) {
 			seccomp_release(ctx);
-			return fail(err, errlen, "seccomp policy names unknown system call %s",
-				    a->name);
+			return errbuf_set(err, errlen, "seccomp policy names unknown system call %s",
+					  a->name);
 		}
 		if (nr < 0)
 			continue;       /* a pseudo-number: not on this architecture */
@@ -243,14 +230,14 @@ static int load_filter(const struct seccomp_role *pol, bool trap, char *err, siz
 		}
 		if (rc < 0) {
 			seccomp_release(ctx);
-			return fail(err, errlen, "seccomp rule for %s: %s", a->name, strerror(-rc));
+			return errbuf_set(err, errlen, "seccomp rule for %s: %s", a->name, strerror(-rc));
 		}
 	}
 	if (rc == 0)
 		rc = seccomp_load(ctx);
 	seccomp_release(ctx);
 	if (rc < 0)
-		return fail(err, errlen, "loading the seccomp filter: %s", strerror(-rc));
+		return errbuf_set(err, errlen, "loading the seccomp filter: %s", strerror(-rc));
 	return 0;
 }
 
@@ -259,24 +246,24 @@ int sandbox_enter(const struct sandbox_conf *c, char *err, size_t errlen)
 	const struct seccomp_role *pol = seccomp_role_of(c->role);
 
 	if (!pol)
-		return fail(err, errlen, "no sandbox policy for role %d", (int)c->role);
+		return errbuf_set(err, errlen, "no sandbox policy for role %d", (int)c->role);
 	if (c->uid == 0 || c->gid == 0)
-		return fail(err, errlen, "refusing to sandbox as uid %u gid %u", (unsigned)c->uid,
-			    (unsigned)c->gid);
+		return errbuf_set(err, errlen, "refusing to sandbox as uid %u gid %u", (unsigned)c->uid,
+				  (unsigned)c->gid);
 	if (WORKER_FD_MONITOR + c->nfds > pol->max_fds)
-		return fail(err, errlen, "%u descriptors given, role allows %u", c->nfds,
-			    pol->max_fds - WORKER_FD_MONITOR);
+		return errbuf_set(err, errlen, "%u descriptors given, role allows %u", c->nfds,
+				  pol->max_fds - WORKER_FD_MONITOR);
 	if (enter_root(c->root_dir, err, errlen) < 0)
 		return -1;
 	if (become_unprivileged(c->uid, c->gid, err, errlen) < 0)
 		return -1;
 	/* Whatever a library opened before this point is not the worker's. */
 	if (close_range(WORKER_FD_MONITOR + c->nfds, ~0u, 0) < 0)
-		return fail(err, errlen, "closing stray descriptors: %s", strerror(errno));
+		return errbuf_set(err, errlen, "closing stray descriptors: %s", strerror(errno));
 	if (set_limits(pol->max_fds, err, errlen) < 0)
 		return -1;
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		return fail(err, errlen, "prctl: %s", strerror(errno));
+		return errbuf_set(err, errlen, "prctl: %s", strerror(errno));
 	return load_filter(pol, c->seccomp_trap, err, errlen);
 }
 

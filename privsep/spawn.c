@@ -4,31 +4,18 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "base/errbuf.h"
 #include "base/paths.h"
 #include "policy/monitor_caps.h"
 
 #define MAX_EXTRA 8
 #define ARG_MAX_LEN 4200
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 /* Everything the child needs, prepared before fork() so that the child
  * only makes system calls between fork and exec. */
@@ -56,19 +43,19 @@ static int build_launch(const struct spawn_req *req, struct launch *l, char *err
 	const char *role = worker_role_name(c->role);
 
 	if (!role)
-		return fail(err, errlen, "spawn: unknown role %d", (int)c->role);
+		return errbuf_set(err, errlen, "spawn: unknown role %d", (int)c->role);
 	if (c->nfds < 1 || c->nfds > SPAWN_MAX_FDS)
-		return fail(err, errlen, "spawn: %u descriptors (1..%d)", c->nfds, SPAWN_MAX_FDS);
+		return errbuf_set(err, errlen, "spawn: %u descriptors (1..%d)", c->nfds, SPAWN_MAX_FDS);
 	for (unsigned i = 0; i < c->nfds; i++)
 		if (req->fds[i] < 0 || fcntl(req->fds[i], F_GETFD) < 0)
-			return fail(err, errlen, "spawn: descriptor %d is not open", req->fds[i]);
+			return errbuf_set(err, errlen, "spawn: descriptor %d is not open", req->fds[i]);
 	if (!c->root_dir || c->root_dir[0] != '/')
-		return fail(err, errlen, "spawn: the worker root must be an absolute path");
+		return errbuf_set(err, errlen, "spawn: the worker root must be an absolute path");
 	if (locate(req->program, l->path, sizeof(l->path)) < 0)
-		return fail(err, errlen, "spawn: cannot locate %s", req->program);
+		return errbuf_set(err, errlen, "spawn: cannot locate %s", req->program);
 
 	if (snprintf(l->opt[3], ARG_MAX_LEN, "--root=%s", c->root_dir) >= ARG_MAX_LEN)
-		return fail(err, errlen, "spawn: root directory name too long");
+		return errbuf_set(err, errlen, "spawn: root directory name too long");
 	snprintf(l->opt[0], ARG_MAX_LEN, "--privsep-worker=%s", role);
 	snprintf(l->opt[1], ARG_MAX_LEN, "--uid=%u", (unsigned)c->uid);
 	snprintf(l->opt[2], ARG_MAX_LEN, "--gid=%u", (unsigned)c->gid);
@@ -83,7 +70,7 @@ static int build_launch(const struct spawn_req *req, struct launch *l, char *err
 	l->argv[k++] = (char *)"--";
 	for (size_t i = 0; req->extra && req->extra[i]; i++) {
 		if (i >= MAX_EXTRA)
-			return fail(err, errlen, "spawn: too many extra arguments");
+			return errbuf_set(err, errlen, "spawn: too many extra arguments");
 		l->argv[k++] = (char *)req->extra[i];
 	}
 	l->argv[k] = NULL;
@@ -165,14 +152,14 @@ pid_t spawn_worker(const struct spawn_req *req, char *err, size_t errlen)
 	int report[2];
 
 	if (!l)
-		return fail(err, errlen, "spawn: out of memory");
+		return errbuf_set(err, errlen, "spawn: out of memory");
 	if (build_launch(req, l, err, errlen) < 0) {
 		free(l);
 		return -1;
 	}
 	if (pipe2(report, O_CLOEXEC) < 0) {
 		free(l);
-		return fail(err, errlen, "spawn: pipe: %s", strerror(errno));
+		return errbuf_set(err, errlen, "spawn: pipe: %s", strerror(errno));
 	}
 	pid_t pid = fork();
 	if (pid < 0) {
@@ -180,7 +167,7 @@ pid_t spawn_worker(const struct spawn_req *req, char *err, size_t errlen)
 		close(report[0]);
 		close(report[1]);
 		free(l);
-		return fail(err, errlen, "spawn: fork: %s", strerror(e));
+		return errbuf_set(err, errlen, "spawn: fork: %s", strerror(e));
 	}
 	if (pid == 0)
 		child(req, l, report[1]);
@@ -199,8 +186,8 @@ pid_t spawn_worker(const struct spawn_req *req, char *err, size_t errlen)
 	}
 	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 		;
-	fail(err, errlen, "spawn: cannot run %s: %s", l->path,
-	     n == (ssize_t)sizeof(e) ? strerror(e) : "child failed before exec");
+	errbuf_set(err, errlen, "spawn: cannot run %s: %s", l->path,
+		   n == (ssize_t)sizeof(e) ? strerror(e) : "child failed before exec");
 	free(l);
 	return -1;
 }
@@ -237,21 +224,21 @@ int worker_args_parse(int argc, char **argv, struct sandbox_conf *c, int *extra,
 
 	memset(c, 0, sizeof(*c));
 	if (argc < 6)
-		return fail(err, errlen, "worker: missing arguments");
+		return errbuf_set(err, errlen, "worker: missing arguments");
 	v = option(argv[1], "--privsep-worker");
 	c->role = worker_role_from_name(v);
 	if (c->role == ROLE_NONE)
-		return fail(err, errlen, "worker: expected --privsep-worker=ROLE");
+		return errbuf_set(err, errlen, "worker: expected --privsep-worker=ROLE");
 	if (parse_id(option(argv[2], "--uid"), &uid) < 0 ||
 	    parse_id(option(argv[3], "--gid"), &gid) < 0)
-		return fail(err, errlen, "worker: expected --uid=N --gid=N");
+		return errbuf_set(err, errlen, "worker: expected --uid=N --gid=N");
 	c->uid = uid;
 	c->gid = gid;
 	c->root_dir = option(argv[4], "--root");
 	if (!c->root_dir || c->root_dir[0] != '/')
-		return fail(err, errlen, "worker: expected --root=/ABSOLUTE/DIR");
+		return errbuf_set(err, errlen, "worker: expected --root=/ABSOLUTE/DIR");
 	if (parse_id(option(argv[5], "--fds"), &nfds) < 0 || nfds < 1 || nfds > SPAWN_MAX_FDS)
-		return fail(err, errlen, "worker: expected --fds=1..%d", SPAWN_MAX_FDS);
+		return errbuf_set(err, errlen, "worker: expected --fds=1..%d", SPAWN_MAX_FDS);
 	c->nfds = nfds;
 	int i = 6;
 	if (i < argc && strcmp(argv[i], "--seccomp-trap") == 0) {
@@ -260,7 +247,7 @@ int worker_args_parse(int argc, char **argv, struct sandbox_conf *c, int *extra,
 	}
 	if (i < argc) {
 		if (strcmp(argv[i], "--") != 0)
-			return fail(err, errlen, "worker: unexpected argument %.40s", argv[i]);
+			return errbuf_set(err, errlen, "worker: unexpected argument %.40s", argv[i]);
 		i++;
 	}
 	*extra = i;
