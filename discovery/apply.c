@@ -349,3 +349,14 @@ void discovery_timeouts(const struct rec *discovery, uint32_t *connect_ms, uint3
 	*connect_ms = (uint32_t)login * 1000;
 	*total_ms = (uint32_t)(login + active) * 1000;
 }
+
+uint32_t discovery_max_recv_dsl(const struct rec *discovery)
+{
+	long long v = 0;
+
+	if (!discovery ||
+	    rec_get_int(discovery, "discovery.sendtargets.iscsi.MaxRecvDataSegmentLength", &v) < 0 ||
+	    v < 512 || v > 16777215)
+		return 0;
+	return (uint32_t)v;
+}

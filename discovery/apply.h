@@ -81,4 +81,9 @@ void discovery_print(FILE *f, const struct rec_key *keys, size_t n, int level);
  * active_timeout (seconds; 0 or absent means the driver's default). */
 void discovery_timeouts(const struct rec *discovery, uint32_t *connect_ms, uint32_t *total_ms);
 
+/* discovery.sendtargets.iscsi.MaxRecvDataSegmentLength of a discovery
+ * record (iscsid.conf defaults), for discovery_params.max_recv_dsl;
+ * 0 when absent. */
+uint32_t discovery_max_recv_dsl(const struct rec *discovery);
+
 #endif

@@ -167,18 +167,20 @@ static int standalone(const struct discovery_cli_opts *o)
 	if (geteuid() != 0)
 		return fail(ISCSI_ERR_ACCESS, "discovery without iscsid must run as root "
 			    "(its worker is sandboxed under another account)");
-	if (recdb_open(NULL, &db, &err) < 0)
+	/* Configuration first: a missing initiator name must not leave a
+	 * freshly created database behind. */
+	if (iscsid_conf_load(&conf, NULL, &err) < 0)
 		return fail(rec_status_exit_code(err.status), err.msg);
-	if ((rc = discovery_apply_check(db, &ao, &err))) {
-		recdb_close(db);
-		return fail(rc, err.msg);
-	}
-	if (iscsid_conf_load(&conf, NULL, &err) < 0) {
-		recdb_close(db);
-		return fail(rec_status_exit_code(err.status), err.msg);
-	}
 	if (initiatorname_read(NULL, &iname, &err) < 0) {
 		rc = fail(rec_status_exit_code(err.status), err.msg);
+		goto out;
+	}
+	if (recdb_open(NULL, &db, &err) < 0) {
+		rc = fail(rec_status_exit_code(err.status), err.msg);
+		goto out;
+	}
+	if ((rc = discovery_apply_check(db, &ao, &err))) {
+		fail(rc, err.msg);
 		goto out;
 	}
 	if (sandbox_account(NULL, &p.worker_uid, &p.worker_gid, msg, sizeof(msg)) < 0 ||
@@ -191,6 +193,7 @@ static int standalone(const struct discovery_cli_opts *o)
 	p.worker_root = root;
 	p.keep_stderr = log_debug_level() > 0;
 	discovery_timeouts(conf.discovery, &p.connect_timeout_ms, &p.timeout_ms);
+	p.max_recv_dsl = discovery_max_recv_dsl(conf.discovery);
 
 	rc = discovery_run_blocking(&p, &res);
 	if (rc) {
@@ -211,7 +214,8 @@ static int standalone(const struct discovery_cli_opts *o)
 	discovery_applied_free(&applied);
 out:
 	iscsid_conf_free(&conf);
-	recdb_close(db);
+	if (db)
+		recdb_close(db);
 	return rc;
 }
 

@@ -86,6 +86,10 @@ struct discovery_params {
 	uint32_t timeout_ms;            /* whole run; 0: the default above */
 	uint32_t connect_timeout_ms;    /* 0: the default above */
 	unsigned max_records;           /* 0: the default above */
+	/* MaxRecvDataSegmentLength the worker declares (iscsid.conf's
+	 * discovery.sendtargets.iscsi.MaxRecvDataSegmentLength); 0: 32768.
+	 * Outside 512..16777215 is an invalid parameter. */
+	uint32_t max_recv_dsl;
 	/* The worker's sandbox: account and empty root (privsep/sandbox.h
 	 * sandbox_account(), sandbox_prepare_root()). */
 	uid_t worker_uid;

@@ -25,6 +25,7 @@ static int send_start(struct discovery_run *r)
 		    sizeof(m.u.disc_start.portal));
 	left = left > WORKER_DEADLINE_MARGIN_MS ? left - WORKER_DEADLINE_MARGIN_MS : 1;
 	m.u.disc_start.timeout_ms = (uint32_t)(left > 3600000 ? 3600000 : left);
+	m.u.disc_start.max_recv_dsl = r->p.max_recv_dsl;
 	m.fd = r->sock;
 	if (worker_step(&r->track, MSG_DISC_START, &why) != WORKER_ALLOW)
 		return -1;

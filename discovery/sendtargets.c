@@ -42,7 +42,29 @@ void st_list_init(struct st_list *list)
 void st_list_free(struct st_list *list)
 {
 	free(list->v);
+	free(list->pool);
 	st_list_init(list);
+}
+
+/* Copies s (NUL included) into the pool; *off gets where. */
+static enum st_err pool_add(struct st_list *l, const char *s, size_t *off)
+{
+	size_t n = strlen(s) + 1;
+
+	if (l->pool_cap - l->pool_len < n) {
+		size_t cap = l->pool_cap ? l->pool_cap : 4096;
+		while (cap - l->pool_len < n)
+			cap *= 2;
+		char *p = realloc(l->pool, cap);
+		if (!p)
+			return ST_ERR_NOMEM;
+		l->pool = p;
+		l->pool_cap = cap;
+	}
+	memcpy(l->pool + l->pool_len, s, n);
+	*off = l->pool_len;
+	l->pool_len += n;
+	return ST_OK;
 }
 
 static bool dns_label_char(char c)
@@ -108,9 +130,11 @@ static enum st_err fail(char *msg, size_t size, enum st_err err, const char *key
 	return err;
 }
 
-static enum st_err add_entry(struct st_list *out, size_t max, const char *target,
+static enum st_err add_entry(struct st_list *out, size_t max, size_t target_off,
 			     const char *host, uint16_t port, int32_t tpgt)
 {
+	size_t host_off;
+
 	if (out->n >= max)
 		return ST_ERR_TOO_MANY;
 	if (out->n == out->cap) {
@@ -123,11 +147,12 @@ static enum st_err add_entry(struct st_list *out, size_t max, const char *target
 		out->v = v;
 		out->cap = cap;
 	}
+	if (pool_add(out, host, &host_off) != ST_OK)
+		return ST_ERR_NOMEM;
 	struct st_entry *e = &out->v[out->n++];
 	memset(e, 0, sizeof(*e));
-	/* Lengths were checked by the caller. */
-	memcpy(e->target, target, strlen(target) + 1);
-	memcpy(e->host, host, strlen(host) + 1);
+	e->target_off = target_off;
+	e->host_off = host_off;
 	e->port = port;
 	e->tpgt = tpgt;
 	return ST_OK;
@@ -205,6 +230,7 @@ static enum st_err drop_repeats(struct st_list *l)
 
 struct st_parse_state {
 	const char *target;     /* current TargetName, NULL before the first */
+	size_t target_off;      /* its copy in the pool */
 	size_t addresses;       /* TargetAddress keys of the current target */
 };
 
@@ -217,7 +243,7 @@ static enum st_err close_target(struct st_parse_state *ps, const struct st_defau
 		return ST_OK;
 	if (!def || !def->host)
 		return fail(msg, size, ST_ERR_NO_DEFAULT, "TargetName", ps->target);
-	enum st_err e = add_entry(out, max, ps->target, def->host, def->port, -1);
+	enum st_err e = add_entry(out, max, ps->target_off, def->host, def->port, -1);
 	return e ? fail(msg, size, e, NULL, NULL) : ST_OK;
 }
 
@@ -234,14 +260,14 @@ static enum st_err take_address(struct st_parse_state *ps, const char *value,
 	    !st_host_valid(host))
 		return fail(msg, size, ST_ERR_BAD_ADDRESS, "TargetAddress", value);
 	ps->addresses++;
-	enum st_err e = add_entry(out, max, ps->target, host, port, tpgt);
+	enum st_err e = add_entry(out, max, ps->target_off, host, port, tpgt);
 	return e ? fail(msg, size, e, NULL, NULL) : ST_OK;
 }
 
 static enum st_err parse_keys(const struct text_list *keys, const struct st_default *def,
 			      size_t max_records, struct st_list *out, char *msg, size_t size)
 {
-	struct st_parse_state ps = { NULL, 0 };
+	struct st_parse_state ps = { NULL, 0, 0 };
 	enum st_err e;
 
 	st_list_init(out);
@@ -265,6 +291,8 @@ static enum st_err parse_keys(const struct text_list *keys, const struct st_defa
 					snprintf(msg, size, "%s", line);
 				return ST_ERR_BAD_NAME;
 			}
+			if (pool_add(out, p->value, &ps.target_off) != ST_OK)
+				return fail(msg, size, ST_ERR_NOMEM, NULL, NULL);
 			ps.target = p->value;
 			ps.addresses = 0;
 		} else if (!strcmp(p->key, "TargetAddress")) {
@@ -280,6 +308,11 @@ static enum st_err parse_keys(const struct text_list *keys, const struct st_defa
 	}
 	if ((e = close_target(&ps, def, out, max_records, msg, size)))
 		return e;
+	/* The pool no longer moves: offsets become pointers. */
+	for (size_t i = 0; i < out->n; i++) {
+		out->v[i].target = out->pool + out->v[i].target_off;
+		out->v[i].host = out->pool + out->v[i].host_off;
+	}
 	if ((e = drop_repeats(out)))
 		return fail(msg, size, e, NULL, NULL);
 	return ST_OK;

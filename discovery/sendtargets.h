@@ -63,16 +63,22 @@ enum st_err {
 
 const char *st_strerror(enum st_err err);
 
+/* The strings live in the list's pool (one copy of each target name, not
+ * one per portal: a 2,000-target answer touches a few pages, not a few
+ * hundred), valid until st_list_free(). */
 struct st_entry {
-	char target[ISCSI_NAME_MAX + 1];
-	char host[ST_HOST_MAX + 1];     /* IPv6 without brackets */
+	const char *target;
+	const char *host;               /* IPv6 without brackets */
 	uint16_t port;
 	int32_t tpgt;                   /* -1 when the TargetAddress had none */
+	size_t target_off, host_off;    /* in the pool, while parsing */
 };
 
 struct st_list {
 	struct st_entry *v;
 	size_t n, cap;
+	char *pool;
+	size_t pool_len, pool_cap;
 };
 
 /* Where targets without a TargetAddress are reached: the discovery

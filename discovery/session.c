@@ -98,7 +98,8 @@ static void ffp_opts(struct session *s)
 	s->tx.max_data_len = s->params.max_xmit_dsl;
 }
 
-int session_login(struct session *s, const char *initiator_name, const char *alias)
+int session_login(struct session *s, const char *initiator_name, const char *alias,
+		  uint32_t max_recv_dsl)
 {
 	struct login_config cfg;
 	struct login *l = calloc(1, sizeof(*l));
@@ -115,6 +116,8 @@ int session_login(struct session *s, const char *initiator_name, const char *ali
 	snprintf(cfg.initiator_name, sizeof(cfg.initiator_name), "%s", initiator_name);
 	snprintf(cfg.initiator_alias, sizeof(cfg.initiator_alias), "%s", alias ? alias : "");
 	make_isid(cfg.isid);
+	if (max_recv_dsl)
+		cfg.neg.max_recv_dsl = max_recv_dsl;
 	cfg.itt = ITT_LOGIN;
 	cfg.cmdsn = 1;
 	cfg.timeout_ms = (uint32_t)(s->deadline - now);

@@ -46,8 +46,10 @@ struct session {
 
 void session_init(struct session *s, int fd, uint64_t deadline_ms);
 
-/* A discovery login as initiator_name (alias may be ""). */
-int session_login(struct session *s, const char *initiator_name, const char *alias);
+/* A discovery login as initiator_name (alias may be ""), declaring
+ * max_recv_dsl (0: the discovery default, 32768). */
+int session_login(struct session *s, const char *initiator_name, const char *alias,
+		  uint32_t max_recv_dsl);
 
 /* SendTargets=All; keys receives the whole answer (parsed with
  * discovery/sendtargets.h's limits; free it in every case). */

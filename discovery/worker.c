@@ -53,8 +53,10 @@ static int send_results(int chan, const struct st_list *list)
 		const struct st_entry *e = &list->v[i];
 
 		msg_init(&m, MSG_DISC_RECORD, 0);
-		memcpy(m.u.disc_record.target_name, e->target, sizeof(e->target));
-		memcpy(m.u.disc_record.address, e->host, sizeof(e->host));
+		/* Both were checked against their bounds by the parser. */
+		snprintf(m.u.disc_record.target_name, sizeof(m.u.disc_record.target_name), "%s",
+			 e->target);
+		snprintf(m.u.disc_record.address, sizeof(m.u.disc_record.address), "%s", e->host);
 		m.u.disc_record.port = e->port;
 		m.u.disc_record.tpgt = e->tpgt < 0 ? 0 : (uint16_t)e->tpgt;
 		m.u.disc_record.tpgt_given = e->tpgt >= 0;
@@ -125,7 +127,7 @@ int discovery_worker_run(int chan)
 	text_list_init(&keys);
 	st_list_init(&list);
 
-	if (session_login(&s, job->initiator_name, job->initiator_alias) < 0)
+	if (session_login(&s, job->initiator_name, job->initiator_alias, job->max_recv_dsl) < 0)
 		goto failed;
 	send_log(chan, MSG_LOG_DEBUG, "logged in to %s as a discovery session", job->portal);
 	if (session_sendtargets(&s, &keys) < 0)

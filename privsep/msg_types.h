@@ -25,7 +25,7 @@
 
 /* Raised whenever a layout changes: HELLO refuses a worker binary built
  * from another version than the monitor (a half-upgraded install). */
-#define MSG_PROTO_VERSION 2
+#define MSG_PROTO_VERSION 3
 
 /* RFC 3720 3.2.6.1: an iSCSI name is at most 223 bytes. */
 #define MSG_ISCSI_NAME_MAX 223
@@ -62,12 +62,15 @@ enum msg_log_level {
 
 /* Monitor to discovery worker: the TCP connection to the portal, already
  * connected by the monitor (workers cannot create sockets), and what the
- * worker needs to run SendTargets over it. portal is for messages only. */
+ * worker needs to run SendTargets over it. portal is for messages only.
+ * max_recv_dsl: the MaxRecvDataSegmentLength to declare (RFC 7143 range
+ * 512..2^24-1; 0 for the discovery default, 32768). */
 #define MSG_FIELDS_DISC_START(F)                                             \
 	F(STR, initiator_name, 1, MSG_ISCSI_NAME_MAX)                        \
 	F(STR, initiator_alias, 0, 255)                                      \
 	F(STR, portal, 1, MSG_ADDRESS_MAX + 8)                               \
-	F(U32, timeout_ms, 1, 3600000)
+	F(U32, timeout_ms, 1, 3600000)                                       \
+	F(U32, max_recv_dsl, 0, 16777215)
 
 /* One target portal from the SendTargets response. A TargetAddress may
  * leave out ",tpgt" (open-iscsi then records tpgt -1): tpgt_given 0, tpgt 0. */

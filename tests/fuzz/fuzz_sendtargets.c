@@ -80,7 +80,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (a.n != b.n)
 			abort();
 		for (size_t i = 0; i < a.n; i++)
-			if (memcmp(&a.v[i], &b.v[i], sizeof(a.v[i])) != 0)
+			if (strcmp(a.v[i].target, b.v[i].target) || strcmp(a.v[i].host, b.v[i].host) ||
+			    a.v[i].port != b.v[i].port || a.v[i].tpgt != b.v[i].tpgt)
 				abort();
 	}
 	if ((ea != ST_OK && a.n) || (eb != ST_OK && b.n))
