@@ -148,7 +148,13 @@ $(FUZZ_BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(FUZZ_CC) -std=gnu11 -I. $(PKG_CFLAGS) -D_GNU_SOURCE -DFUZZING -fsanitize=fuzzer-no-link,address,undefined -g -O1 -c $< -o $@
 
-$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_OBJS)
+# An archive here too, so a harness pulls in only what it uses (the
+# monitor's objects, for one, need symbols from its main).
+$(FUZZ_BUILD)/libiscsi-initiator.a: $(FUZZ_LIB_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_BUILD)/libiscsi-initiator.a
 	$(FUZZ_CC) -std=gnu11 -I. $(PKG_CFLAGS) -D_GNU_SOURCE -DFUZZING $(FUZZ_FLAGS) $^ $(LDLIBS) -o $@
 
 fuzz: $(FUZZ_BINS)
