@@ -48,6 +48,9 @@ free_port() {
 fixed_port=$(free_port)
 port=
 start_fake() { # start_fake ARGS...: sets $port
+	# A fresh file: the old one may still hold the last target's port
+	# until the new process's redirection truncates it.
+	rm -f "$tmp/port"
 	"$fake" --port "$fixed_port" "$@" >"$tmp/port" 2>"$tmp/fake.err" &
 	fake_pids+=($!)
 	for _ in $(seq 50); do

@@ -50,6 +50,9 @@ done
 
 port=
 start_fake() {
+	# A fresh file: the old one may still hold the last target's port
+	# until the new process's redirection truncates it.
+	rm -f "$tmp/port"
 	"$fake" "$@" >"$tmp/port" 2>"$tmp/fake.err" &
 	pids+=($!)
 	for _ in $(seq 50); do
