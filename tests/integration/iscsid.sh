@@ -188,10 +188,13 @@ check "iscsid serves the next request after bad input" \
 	"$(probe_as "$R" root ping >/dev/null; echo $?)"
 
 # ---------------------------------------------------------------- discovery
-"$target" --mode good --targets 3 --portals 2 >"$tmp/port" 2>"$tmp/target.err" &
+# Each fake target writes its port into a file of its own: with one shared
+# file, wait_for could read the previous target's port before the new
+# redirection had emptied it.
+"$target" --mode good --targets 3 --portals 2 >"$tmp/port.3x2" 2>"$tmp/target.err" &
 pids+=($!)
-wait_for 5 test -s "$tmp/port"
-port=$(cat "$tmp/port")
+wait_for 5 test -s "$tmp/port.3x2"
+port=$(cat "$tmp/port.3x2")
 out=$(probe_as "$R" root discovery "127.0.0.1:$port")
 rc=$?
 check "discovery through iscsid: exit 0, 6 portals streamed" \
@@ -202,10 +205,10 @@ check "...and the records were written" \
 
 # iscsiadm asks iscsid when it runs (discovery/cli.c over control/client.h).
 if [ -x "$build/iscsiadm" ]; then
-	"$target" --mode good --targets 2 --portals 1 >"$tmp/port" 2>"$tmp/target.err" &
+	"$target" --mode good --targets 2 --portals 1 >"$tmp/port.2x1" 2>"$tmp/target.err" &
 	pids+=($!)
-	wait_for 5 test -s "$tmp/port"
-	port=$(cat "$tmp/port")
+	wait_for 5 test -s "$tmp/port.2x1"
+	port=$(cat "$tmp/port.2x1")
 	out=$(ISCSI_ROOT=$R "$build/iscsiadm" -m discovery -t st -p "127.0.0.1:$port" 2>&1)
 	rc=$?
 	check "iscsiadm -m discovery goes through iscsid: exit 0, open-iscsi's lines" \
@@ -220,10 +223,10 @@ else
 	echo "ok - iscsiadm -m discovery through iscsid # SKIP iscsiadm not built"
 fi
 
-"$target" --mode malformed >"$tmp/port" 2>"$tmp/target.err" &
+"$target" --mode malformed >"$tmp/port.malformed" 2>"$tmp/target.err" &
 pids+=($!)
-wait_for 5 test -s "$tmp/port"
-err=$(probe_as "$R" root discovery "127.0.0.1:$(cat "$tmp/port")" 2>&1)
+wait_for 5 test -s "$tmp/port.malformed"
+err=$(probe_as "$R" root discovery "127.0.0.1:$(cat "$tmp/port.malformed")" 2>&1)
 rc=$?
 check "a hostile target: a clean error for the caller" \
 	"$([ $rc -ne 0 ] && [ $rc -ne 18 ] && [ -n "$err" ]; echo $?)" "exit $rc: $err"
