@@ -1,11 +1,13 @@
-/* CHAP text the login worker handles: the CHAP_A choice, RFC 7143
- * binary-value codecs (section 6.1) and the checks on the target's CHAP_I,
- * CHAP_C, CHAP_N and CHAP_R. Nothing here sees a secret; the digest side
- * is in proto/chap.c. */
+/* CHAP text the login worker handles: the CHAP_A choice, CHAP's rules on
+ * RFC 7143 binary values (the codec itself is proto/textvalues.c's) and
+ * the checks on the target's CHAP_I, CHAP_C, CHAP_N and CHAP_R. Nothing
+ * here sees a secret; the digest side is in proto/chap.c. */
 #include "proto/chap.h"
 
 #include <string.h>
 #include <openssl/crypto.h>
+
+#include "proto/textkeys.h"
 
 static bool is_blank(char c)
 {
@@ -170,92 +172,31 @@ enum chap_err chap_alg_accept(const char *value, size_t len,
 	return CHAP_OK;
 }
 
-/* ---- binary-value codecs ---- */
+/* ---- binary values: the codec is proto/textvalues.c's ---- */
 
-static int base64_digit(unsigned char c)
+static enum chap_err binary_err(enum text_binary_err e)
 {
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
-/* Digits after "0x": n digits make (n+1)/2 bytes, an odd count standing
- * for a leading zero digit (RFC 7143 6.1, hex-constant). */
-static enum chap_err decode_hex(const char *d, size_t n, uint8_t *out, size_t bound,
-				size_t *out_len)
-{
-	size_t bytes = n / 2 + n % 2;
-	size_t o = 0, i = 0;
-
-	if (bytes > bound)
+	switch (e) {
+	case TEXT_BINARY_OK:
+		return CHAP_OK;
+	case TEXT_BINARY_PREFIX:
+		return CHAP_ERR_VALUE_PREFIX;
+	case TEXT_BINARY_NO_DIGITS:
+		return CHAP_ERR_VALUE_NO_DIGITS;
+	case TEXT_BINARY_TOO_LONG:
 		return CHAP_ERR_VALUE_TOO_LONG;
-	if (n % 2) {
-		int lo = hex_digit((unsigned char)d[0]);
-		if (lo < 0)
-			return CHAP_ERR_HEX_DIGIT;
-		out[o++] = (uint8_t)lo;
-		i = 1;
-	}
-	for (; i < n; i += 2) {
-		int hi = hex_digit((unsigned char)d[i]);
-		int lo = hex_digit((unsigned char)d[i + 1]);
-		if (hi < 0 || lo < 0)
-			return CHAP_ERR_HEX_DIGIT;
-		out[o++] = (uint8_t)(hi << 4 | lo);
-	}
-	*out_len = o;
-	return CHAP_OK;
-}
-
-/* Digits after "0b": RFC 4648 section 4 with padding, canonical only (the
- * bits that padding discards must be zero), so one value has one text. */
-static enum chap_err decode_base64(const char *d, size_t n, uint8_t *out, size_t bound,
-				   size_t *out_len)
-{
-	size_t pad = 0, o = 0;
-
-	if (n % 4)
+	case TEXT_BINARY_HEX_DIGIT:
+		return CHAP_ERR_HEX_DIGIT;
+	case TEXT_BINARY_BASE64_CHAR:
+		return CHAP_ERR_BASE64_CHAR;
+	case TEXT_BINARY_BASE64_LENGTH:
 		return CHAP_ERR_BASE64_LENGTH;
-	while (pad < n && d[n - 1 - pad] == '=')
-		pad++;
-	if (pad > 2)
+	case TEXT_BINARY_BASE64_PADDING:
 		return CHAP_ERR_BASE64_PADDING;
-	if (n / 4 * 3 - pad > bound)
-		return CHAP_ERR_VALUE_TOO_LONG;
-	for (size_t i = 0; i < n; i += 4) {
-		int v[4];
-		bool last = i + 4 == n;
-
-		for (size_t k = 0; k < 4; k++) {
-			v[k] = base64_digit((unsigned char)d[i + k]);
-			if (v[k] >= 0)
-				continue;
-			if (d[i + k] != '=')
-				return CHAP_ERR_BASE64_CHAR;
-			if (!last || k < 4 - pad)
-				return CHAP_ERR_BASE64_PADDING;
-			v[k] = 0;
-		}
-		uint32_t w = (uint32_t)v[0] << 18 | (uint32_t)v[1] << 12 |
-			     (uint32_t)v[2] << 6 | (uint32_t)v[3];
-		if (last && ((pad == 2 && (w & 0xffff)) || (pad == 1 && (w & 0xff))))
-			return CHAP_ERR_BASE64_NONCANONICAL;
-		out[o++] = (uint8_t)(w >> 16);
-		if (!last || pad < 2)
-			out[o++] = (uint8_t)(w >> 8);
-		if (!last || pad < 1)
-			out[o++] = (uint8_t)w;
+	case TEXT_BINARY_BASE64_NONCANONICAL:
+		return CHAP_ERR_BASE64_NONCANONICAL;
 	}
-	*out_len = o;
-	return CHAP_OK;
+	return CHAP_ERR_INVAL;
 }
 
 enum chap_err chap_decode_binary(const char *value, size_t value_len,
@@ -271,14 +212,8 @@ enum chap_err chap_decode_binary(const char *value, size_t value_len,
 		err = CHAP_ERR_VALUE_EMPTY;
 	else if (memchr(value, '\0', value_len))
 		err = CHAP_ERR_VALUE_NUL;
-	else if (value_len == 2 && (has_prefix(value, 2, 'x') || has_prefix(value, 2, 'b')))
-		err = CHAP_ERR_VALUE_NO_DIGITS;
-	else if (has_prefix(value, value_len, 'x'))
-		err = decode_hex(value + 2, value_len - 2, out, bound, out_len);
-	else if (has_prefix(value, value_len, 'b'))
-		err = decode_base64(value + 2, value_len - 2, out, bound, out_len);
 	else
-		err = CHAP_ERR_VALUE_PREFIX;
+		err = binary_err(text_decode_binary(value, value_len, out, bound, out_len));
 	/* Same contract for every failure: nothing half-decoded is left. */
 	if (err != CHAP_OK) {
 		chap_wipe(out, bound);
@@ -289,19 +224,13 @@ enum chap_err chap_decode_binary(const char *value, size_t value_len,
 
 enum chap_err chap_encode_hex(const uint8_t *bin, size_t len, char *out, size_t out_size)
 {
-	static const char digits[] = "0123456789abcdef";
-
 	if ((!bin && len) || !out || len > CHAP_BINARY_MAX)
 		return CHAP_ERR_INVAL;
+	/* Checked here so that a short buffer is left untouched. */
 	if (out_size < CHAP_HEX_SIZE(len))
 		return CHAP_ERR_BUFFER_SMALL;
-	out[0] = '0';
-	out[1] = 'x';
-	for (size_t i = 0; i < len; i++) {
-		out[2 + 2 * i] = digits[bin[i] >> 4];
-		out[3 + 2 * i] = digits[bin[i] & 15];
-	}
-	out[2 + 2 * len] = '\0';
+	if (text_format_hex(bin, len, out, out_size) != TEXT_OK)
+		return CHAP_ERR_BUFFER_SMALL;
 	return CHAP_OK;
 }
 

@@ -209,11 +209,33 @@ enum text_err text_parse_bool(const char *value, bool *out);
  * 2^64, and then within [min, max] (TEXT_ERR_RANGE otherwise). */
 enum text_err text_parse_number(const char *value, uint64_t min, uint64_t max, uint64_t *out);
 
-/* A binary-value as hex-constant ("0x") or base64-constant ("0b",
- * RFC 4648 with padding, zero pad bits) into out; *len receives the byte
- * count, TEXT_ERR_RANGE when it would exceed cap. A hex-constant with an
- * odd number of digits has an implied leading zero nibble. Decimal
- * constants are not accepted here. */
+/* Why a binary-value was refused: finer than TEXT_ERR_SYNTAX / RANGE, for
+ * callers that report in their own vocabulary (CHAP, proto/chap.h). */
+enum text_binary_err {
+	TEXT_BINARY_OK = 0,
+	TEXT_BINARY_PREFIX,              /* neither 0x/0X nor 0b/0B */
+	TEXT_BINARY_NO_DIGITS,           /* a prefix with nothing after it */
+	TEXT_BINARY_TOO_LONG,            /* decodes to more than cap bytes */
+	TEXT_BINARY_HEX_DIGIT,
+	TEXT_BINARY_BASE64_CHAR,
+	TEXT_BINARY_BASE64_LENGTH,       /* not a multiple of 4 characters */
+	TEXT_BINARY_BASE64_PADDING,      /* '=' misplaced, or more than two */
+	TEXT_BINARY_BASE64_NONCANONICAL, /* non-zero bits under the padding */
+};
+
+/* A binary-value (RFC 7143 6.1) of value_len bytes (no NUL needed; a NUL
+ * is an invalid digit): hex-constant "0x"/"0X" + digits of either case, an
+ * odd count having an implied leading zero digit ((n+1)/2 bytes), or
+ * base64-constant "0b"/"0B" + RFC 4648 base64 with mandatory padding and
+ * zero pad bits. Decimal constants are not binary values here. Checks run
+ * in this order: prefix, digits present, base64 length and '=' count,
+ * decoded length against cap (TEXT_BINARY_TOO_LONG), characters, final
+ * bits. *len receives the byte count (0 on error); out is written only on
+ * success. */
+enum text_binary_err text_decode_binary(const char *value, size_t value_len,
+					uint8_t *out, size_t cap, size_t *len);
+/* text_decode_binary() of a NUL-terminated value: TEXT_ERR_RANGE when it
+ * is longer than cap, TEXT_ERR_SYNTAX for every other refusal. */
 enum text_err text_parse_binary(const char *value, uint8_t *out, size_t cap, size_t *len);
 
 /* Formats bytes as "0x" + lower-case hex into buf (needs 3 + 2 * n). */

@@ -83,26 +83,6 @@ enum text_err text_parse_number(const char *value, uint64_t min, uint64_t max, u
 	return TEXT_OK;
 }
 
-static enum text_err parse_hex_binary(const char *p, uint8_t *out, size_t cap, size_t *len)
-{
-	size_t digits = strlen(p), n = (digits + 1) / 2;
-	size_t i = 0, o = 0;
-
-	if (digits == 0)
-		return TEXT_ERR_SYNTAX;
-	for (size_t k = 0; k < digits; k++)
-		if (hex_digit(p[k]) < 0)
-			return TEXT_ERR_SYNTAX;
-	if (n > cap)
-		return TEXT_ERR_RANGE;
-	if (digits % 2)
-		out[o++] = (uint8_t)hex_digit(p[i++]);
-	for (; i < digits; i += 2)
-		out[o++] = (uint8_t)(hex_digit(p[i]) << 4 | hex_digit(p[i + 1]));
-	*len = o;
-	return TEXT_OK;
-}
-
 static int b64_digit(char c)
 {
 	if (c >= 'A' && c <= 'Z')
@@ -118,54 +98,88 @@ static int b64_digit(char c)
 	return -1;
 }
 
-/* RFC 4648 base64 with padding; the bits dropped by the padding must be
- * zero so that each byte string has exactly one encoding. */
-static enum text_err parse_base64_binary(const char *p, uint8_t *out, size_t cap, size_t *len)
+/* n digits make (n+1)/2 bytes: an odd count stands for a leading zero
+ * digit (RFC 7143 6.1, hex-constant). */
+static enum text_binary_err decode_hex(const char *d, size_t n, uint8_t *out, size_t cap,
+				       size_t *len)
 {
-	size_t chars = strlen(p), pad = 0, o = 0;
+	size_t i = 0, o = 0;
 
-	if (chars == 0 || chars % 4)
-		return TEXT_ERR_SYNTAX;
-	if (p[chars - 1] == '=')
-		pad = p[chars - 2] == '=' ? 2 : 1;
-	for (size_t k = 0; k < chars - pad; k++)
-		if (b64_digit(p[k]) < 0)
-			return TEXT_ERR_SYNTAX;
-	if (chars / 4 * 3 - pad > cap)
-		return TEXT_ERR_RANGE;
-	for (size_t k = 0; k < chars; k += 4) {
-		bool last = k + 4 == chars;
+	if ((n + 1) / 2 > cap)
+		return TEXT_BINARY_TOO_LONG;
+	for (size_t k = 0; k < n; k++)
+		if (hex_digit(d[k]) < 0)
+			return TEXT_BINARY_HEX_DIGIT;
+	if (n % 2)
+		out[o++] = (uint8_t)hex_digit(d[i++]);
+	for (; i < n; i += 2)
+		out[o++] = (uint8_t)(hex_digit(d[i]) << 4 | hex_digit(d[i + 1]));
+	*len = o;
+	return TEXT_BINARY_OK;
+}
+
+/* RFC 4648 section 4 with padding, canonical only: the bits that padding
+ * discards must be zero, so each byte string has exactly one encoding. */
+static enum text_binary_err decode_base64(const char *d, size_t n, uint8_t *out, size_t cap,
+					  size_t *len)
+{
+	size_t pad = 0, o = 0;
+
+	if (n % 4)
+		return TEXT_BINARY_BASE64_LENGTH;
+	while (pad < n && d[n - 1 - pad] == '=')
+		pad++;
+	if (pad > 2)
+		return TEXT_BINARY_BASE64_PADDING;
+	if (n / 4 * 3 - pad > cap)
+		return TEXT_BINARY_TOO_LONG;
+	for (size_t k = 0; k < n - pad; k++) {
+		if (b64_digit(d[k]) >= 0)
+			continue;
+		return d[k] == '=' ? TEXT_BINARY_BASE64_PADDING : TEXT_BINARY_BASE64_CHAR;
+	}
+	/* The last digit before the padding carries bits no byte keeps: 4 of
+	 * them under "==", 2 under "=". */
+	if (pad && (b64_digit(d[n - pad - 1]) & (pad == 2 ? 0xf : 0x3)))
+		return TEXT_BINARY_BASE64_NONCANONICAL;
+	for (size_t k = 0; k < n; k += 4) {
 		uint32_t q = 0;
-		for (size_t j = 0; j < 4; j++) {
-			int d = last && j >= 4 - pad ? 0 : b64_digit(p[k + j]);
-			q = q << 6 | (uint32_t)d;
-		}
+
+		for (size_t j = 0; j < 4; j++)
+			q = q << 6 | (uint32_t)(k + j < n - pad ? b64_digit(d[k + j]) : 0);
 		out[o++] = (uint8_t)(q >> 16);
-		if (last && pad == 2) {
-			if (q & 0xffff)
-				return TEXT_ERR_SYNTAX;
-			break;
-		}
-		out[o++] = (uint8_t)(q >> 8);
-		if (last && pad == 1) {
-			if (q & 0xff)
-				return TEXT_ERR_SYNTAX;
-			break;
-		}
-		out[o++] = (uint8_t)q;
+		if (k + 4 < n || pad < 2)
+			out[o++] = (uint8_t)(q >> 8);
+		if (k + 4 < n || pad < 1)
+			out[o++] = (uint8_t)q;
 	}
 	*len = o;
-	return TEXT_OK;
+	return TEXT_BINARY_OK;
+}
+
+enum text_binary_err text_decode_binary(const char *value, size_t value_len,
+					uint8_t *out, size_t cap, size_t *len)
+{
+	*len = 0;
+	if (value_len < 2 || !(hex_prefix(value) || base64_prefix(value)))
+		return TEXT_BINARY_PREFIX;
+	if (value_len == 2)
+		return TEXT_BINARY_NO_DIGITS;
+	if (hex_prefix(value))
+		return decode_hex(value + 2, value_len - 2, out, cap, len);
+	return decode_base64(value + 2, value_len - 2, out, cap, len);
 }
 
 enum text_err text_parse_binary(const char *value, uint8_t *out, size_t cap, size_t *len)
 {
-	*len = 0;
-	if (hex_prefix(value))
-		return parse_hex_binary(value + 2, out, cap, len);
-	if (base64_prefix(value))
-		return parse_base64_binary(value + 2, out, cap, len);
-	return TEXT_ERR_SYNTAX;
+	switch (text_decode_binary(value, strlen(value), out, cap, len)) {
+	case TEXT_BINARY_OK:
+		return TEXT_OK;
+	case TEXT_BINARY_TOO_LONG:
+		return TEXT_ERR_RANGE;
+	default:
+		return TEXT_ERR_SYNTAX;
+	}
 }
 
 enum text_err text_format_hex(const uint8_t *bytes, size_t n, char *buf, size_t size)
