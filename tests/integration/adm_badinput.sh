@@ -212,7 +212,8 @@ bad session-mode 20 -m session
 bad node-login 20 -m node -T $T1 -p 127.0.0.1 -l
 bad node-logout 20 -m node -T $T1 -p 127.0.0.1 -u
 bad node-loginall 20 -m node -L all
-bad discovery-run 20 -m discovery -t st -p 127.0.0.1
+# No initiatorname.iscsi in this instance: refused before any connection.
+bad discovery-no-initiatorname 21 -m discovery -t st -p 127.0.0.1
 bad discoverydb-discover 20 -m discoverydb -t st -p 127.0.0.1 -D
 
 # ---- the database itself ----
