@@ -108,6 +108,7 @@ struct discovery_run *discovery_job_start(struct monitor *m, const struct ctl_di
 		.keep_stderr = m->opts.foreground,
 	};
 	discovery_timeouts(m->conf.discovery, &params.connect_timeout_ms, &params.timeout_ms);
+	params.max_recv_dsl = discovery_max_recv_dsl(m->conf.discovery);
 	struct discovery_run *run = discovery_run_start(&params);
 	if (!run) {
 		log_error("discovery of %s: out of memory", req->portal);

@@ -34,9 +34,10 @@ port=$(free_port)
 # tgtd's management socket is /var/run/tgtd/socket.N: an N nobody uses.
 ctl=$((2000 + RANDOM % 8000))
 while [ -e "/var/run/tgtd/socket.$ctl" ]; do ctl=$((ctl + 1)); done
-tgtd_pid= tshark_pid=
+tgtd_pid= tshark_pid= iscsid_pid=
 cleanup() {
 	[ -n "$tshark_pid" ] && kill "$tshark_pid" 2>/dev/null
+	[ -n "$iscsid_pid" ] && kill "$iscsid_pid" 2>/dev/null
 	if [ -n "$tgtd_pid" ]; then
 		kill -9 "$tgtd_pid" 2>/dev/null
 		wait "$tgtd_pid" 2>/dev/null
@@ -159,6 +160,38 @@ check "one target shows ${#portals[@]} portal records" "$([ "$v" = "${#portals[@
 "$adm" -m discoverydb >"$tmp/ddb"
 check "a discovery record per portal" "$([ "$(wc -l <"$tmp/ddb")" = "${#portals[@]}" ]; echo $?)" \
 	"$(tr '\n' '|' <"$tmp/ddb")"
+
+# iscsid.conf's discovery MaxRecvDataSegmentLength reaches the worker on
+# both paths: 262144 bytes take tgtd's 2,000-target answer in one Text
+# Response (the default 32768 needs several, checked above).
+big=$tmp/big
+mkdir -p "$big/etc/iscsi"
+cp "$ISCSI_ROOT/etc/iscsi/initiatorname.iscsi" "$big/etc/iscsi/"
+echo "discovery.sendtargets.iscsi.MaxRecvDataSegmentLength = 262144" >"$big/etc/iscsi/iscsid.conf"
+ISCSI_ROOT=$big "$adm" -m discovery -t st -p "127.0.0.1:$port" -o nonpersistent -d 3 >"$tmp/out" 2>"$tmp/err"
+rc=$?
+pdus=$(sed -n 's/.*: \([0-9]*\) text responses.*/\1/p' "$tmp/err")
+check "MaxRecvDataSegmentLength 262144 without iscsid: one Text Response" \
+	"$([ "$rc" = 0 ] && [ "$pdus" = 1 ] && [ "$(wc -l <"$tmp/out")" = 2000 ]; echo $?)" "rc=$rc pdus=${pdus:-none}"
+if [ -x "$build/iscsid" ]; then
+	ISCSI_ROOT=$big "$build/iscsid" -f -d 3 >"$tmp/iscsid.log" 2>&1 &
+	iscsid_pid=$!
+	for _ in $(seq 50); do
+		[ -S "$big/run/iscsid/iscsid.sock" ] && break
+		sleep 0.1
+	done
+	ISCSI_ROOT=$big "$adm" -m discovery -t st -p "127.0.0.1:$port" -o nonpersistent >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	kill "$iscsid_pid" 2>/dev/null
+	wait "$iscsid_pid" 2>/dev/null
+	iscsid_pid=
+	pdus=$(sed -n 's/.*: \([0-9]*\) text responses.*/\1/p' "$tmp/iscsid.log")
+	check "MaxRecvDataSegmentLength 262144 through iscsid: one Text Response" \
+		"$([ "$rc" = 0 ] && [ "$pdus" = 1 ] && [ "$(wc -l <"$tmp/out")" = 2000 ]; echo $?)" \
+		"rc=$rc pdus=${pdus:-none} $(tail -n 2 "$tmp/iscsid.log" | tr '\n' '|')"
+else
+	echo "ok - MaxRecvDataSegmentLength 262144 through iscsid # SKIP iscsid not built"
+fi
 
 # A target that is down: first a port nobody listens on, then tgtd gone.
 cp -a "$ISCSI_ROOT/var/lib/iscsi" "$tmp/db.before"
