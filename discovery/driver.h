@@ -9,8 +9,8 @@
  *   4. read the worker's messages through privsep/msg and check each one
  *      against policy/worker_states: anything out of turn kills the worker
  *      (SIGKILL) and is logged;
- *   5. check every DISC_RECORD again (iSCSI name, address syntax, port,
- *      record cap) - the worker is not trusted either;
+ *   5. check every portal of every DISC_RECORDS again (iSCSI name, address
+ *      syntax, port, record cap) - the worker is not trusted either;
  *   6. host names in TargetAddress are resolved to numeric addresses
  *      (open-iscsi records hold numeric addresses only); one that does not
  *      resolve is dropped with a warning, as open-iscsi does;

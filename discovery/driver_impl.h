@@ -27,7 +27,7 @@ struct discovery_run {
 	pid_t pid;
 	struct worker_track track;
 	uint64_t deadline, connect_deadline, exit_deadline;
-	uint32_t received;      /* DISC_RECORDs seen */
+	uint32_t received;      /* portals seen in DISC_RECORDS */
 	size_t cap;
 	struct discovery_result res;
 };

@@ -69,7 +69,7 @@ static void worker_log(const struct discovery_run *r, const struct msg_log *l)
 }
 
 static enum discovery_progress take_record(struct discovery_run *r,
-					   const struct msg_disc_record *d)
+					   const struct msg_portals_item *d)
 {
 	char why[300], numeric[DISCOVERY_ADDR_MAX];
 
@@ -128,8 +128,12 @@ enum discovery_progress drv_handle(struct discovery_run *r, const struct msg *m)
 	case MSG_LOG:
 		worker_log(r, &m->u.log);
 		return DISCOVERY_PENDING;
-	case MSG_DISC_RECORD:
-		return take_record(r, &m->u.disc_record);
+	case MSG_DISC_RECORDS:
+		/* Each portal of the batch on its own, as if it came alone. */
+		for (size_t i = 0; i < m->u.disc_records.portals_count; i++)
+			if (take_record(r, &m->u.disc_records.portals[i]) == DISCOVERY_DONE)
+				return DISCOVERY_DONE;
+		return DISCOVERY_PENDING;
 	case MSG_DISC_DONE:
 		if (m->u.disc_done.records != r->received) {
 			snprintf(line, sizeof(line), "announced %u records, sent %u",

@@ -45,21 +45,34 @@ static int send_error(int chan, int code, const char *reason)
 	return msg_send(chan, MSG_BY_WORKER, &m) == MSG_OK ? 0 : 1;
 }
 
+/* Copies a string the parser already bounded to fit dst. */
+static void copy_str(char *dst, size_t size, const char *src)
+{
+	size_t n = strnlen(src, size - 1);
+
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+/* The portals in DISC_RECORDS frames of up to MSG_DISC_BATCH_MAX each. */
 static int send_results(int chan, const struct st_list *list)
 {
 	struct msg m;
+	struct msg_disc_records *b = &m.u.disc_records;
 
-	for (size_t i = 0; i < list->n; i++) {
-		const struct st_entry *e = &list->v[i];
+	for (size_t i = 0; i < list->n;) {
+		msg_init(&m, MSG_DISC_RECORDS, 0);
+		for (; i < list->n && b->portals_count < MSG_DISC_BATCH_MAX; i++) {
+			const struct st_entry *e = &list->v[i];
+			struct msg_portals_item *p = &b->portals[b->portals_count++];
 
-		msg_init(&m, MSG_DISC_RECORD, 0);
-		/* Both were checked against their bounds by the parser. */
-		snprintf(m.u.disc_record.target_name, sizeof(m.u.disc_record.target_name), "%s",
-			 e->target);
-		snprintf(m.u.disc_record.address, sizeof(m.u.disc_record.address), "%s", e->host);
-		m.u.disc_record.port = e->port;
-		m.u.disc_record.tpgt = e->tpgt < 0 ? 0 : (uint16_t)e->tpgt;
-		m.u.disc_record.tpgt_given = e->tpgt >= 0;
+			/* Both were checked against their bounds by the parser. */
+			copy_str(p->target_name, sizeof(p->target_name), e->target);
+			copy_str(p->address, sizeof(p->address), e->host);
+			p->port = e->port;
+			p->tpgt = e->tpgt < 0 ? 0 : (uint16_t)e->tpgt;
+			p->tpgt_given = e->tpgt >= 0;
+		}
 		if (msg_send(chan, MSG_BY_WORKER, &m) != MSG_OK)
 			return 1;
 	}

@@ -10,8 +10,8 @@
  *      PDUs and bytes (discovery/sendtargets.h);
  *   4. parse and check the answer (discovery/sendtargets.h);
  *   5. log out (reason "close the session") and close the socket;
- *   6. send one DISC_RECORD per portal and DISC_DONE, or one DISC_ERROR
- *      with an exit code and one line.
+ *   6. send the portals in DISC_RECORDS batches, then DISC_DONE; or one
+ *      DISC_ERROR with an exit code and one line.
  *
  * Every wait has the deadline of DISC_START's timeout_ms. Exit codes in
  * DISC_ERROR are those of discovery/driver.h. */

@@ -26,7 +26,7 @@ static const struct worker_rule rules[] = {
 	{ ROLE_DISCOVERY, IN(WS_NEW) | IN(WS_READY) | IN(WS_RUNNING),
 	                                                       MSG_LOG,         STAY,       MANY },
 	{ ROLE_DISCOVERY, IN(WS_READY),                        MSG_DISC_START,  WS_RUNNING, ONCE },
-	{ ROLE_DISCOVERY, IN(WS_RUNNING),                      MSG_DISC_RECORD, STAY,       MANY },
+	{ ROLE_DISCOVERY, IN(WS_RUNNING),                      MSG_DISC_RECORDS, STAY,      MANY },
 	{ ROLE_DISCOVERY, IN(WS_RUNNING),                      MSG_DISC_DONE,   WS_DONE,    ONCE },
 	{ ROLE_DISCOVERY, IN(WS_RUNNING),                      MSG_DISC_ERROR,  WS_DONE,    ONCE },
 

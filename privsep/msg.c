@@ -91,62 +91,108 @@ static enum msg_err put_str(struct wire_writer *w, const char *s, size_t lo, siz
 
 #define CHECK_INT(m, lo, hi, top) \
 	_Static_assert((lo) <= (hi) && (uint64_t)(hi) <= (top), #m ": bad bounds");
-#define CHECK_U8(m, lo, hi) CHECK_INT(m, lo, hi, 0xffu)
-#define CHECK_U16(m, lo, hi) CHECK_INT(m, lo, hi, 0xffffu)
-#define CHECK_U32(m, lo, hi) CHECK_INT(m, lo, hi, 0xffffffffu)
-#define CHECK_U64(m, lo, hi) CHECK_INT(m, lo, hi, UINT64_MAX)
-#define CHECK_STR(m, lo, hi) CHECK_INT(m, lo, hi, 0xffffu)
-#define CHECK_FIELD(kind, m, lo, hi) CHECK_##kind(m, lo, hi)
+#define CHECK_U8(m, lo, hi, ...) CHECK_INT(m, lo, hi, 0xffu)
+#define CHECK_U16(m, lo, hi, ...) CHECK_INT(m, lo, hi, 0xffffu)
+#define CHECK_U32(m, lo, hi, ...) CHECK_INT(m, lo, hi, 0xffffffffu)
+#define CHECK_U64(m, lo, hi, ...) CHECK_INT(m, lo, hi, UINT64_MAX)
+#define CHECK_STR(m, lo, hi, ...) CHECK_INT(m, lo, hi, 0xffffu)
+#define CHECK_LIST(m, lo, hi, item)                                           \
+	_Static_assert((lo) <= (hi) && (hi) >= 1 && (hi) <= 0xffff, #m ": bad bounds"); \
+	MSG_ITEM_##item(CHECK_ITEM_FIELD)
+#define CHECK_ITEM_FIELD(kind, m, lo, hi, ...) CHECK_##kind(m, lo, hi)
+#define CHECK_FIELD(kind, m, lo, hi, ...) CHECK_##kind(m, lo, hi, __VA_ARGS__)
 
 #define WIDTH_U8 1
 #define WIDTH_U16 2
 #define WIDTH_U32 4
 #define WIDTH_U64 8
-#define MAXLEN_FIELD(kind, m, lo, hi) +MAXLEN_##kind(lo, hi)
-#define MAXLEN_U8(lo, hi) 1
-#define MAXLEN_U16(lo, hi) 2
-#define MAXLEN_U32(lo, hi) 4
-#define MAXLEN_U64(lo, hi) 8
-#define MAXLEN_STR(lo, hi) (2 + (hi))
-#define MINLEN_FIELD(kind, m, lo, hi) +MINLEN_##kind(lo, hi)
-#define MINLEN_U8(lo, hi) 1
-#define MINLEN_U16(lo, hi) 2
-#define MINLEN_U32(lo, hi) 4
-#define MINLEN_U64(lo, hi) 8
-#define MINLEN_STR(lo, hi) (2 + (lo))
+#define MAXLEN_FIELD(kind, m, lo, hi, ...) +MAXLEN_##kind(lo, hi, __VA_ARGS__)
+#define MAXLEN_ITEM_FIELD(kind, m, lo, hi, ...) +MAXLEN_##kind(lo, hi)
+#define MAXLEN_U8(lo, hi, ...) 1
+#define MAXLEN_U16(lo, hi, ...) 2
+#define MAXLEN_U32(lo, hi, ...) 4
+#define MAXLEN_U64(lo, hi, ...) 8
+#define MAXLEN_STR(lo, hi, ...) (2 + (hi))
+#define MAXLEN_LIST(lo, hi, item) (2 + (hi) * (0 MSG_ITEM_##item(MAXLEN_ITEM_FIELD)))
+#define MINLEN_FIELD(kind, m, lo, hi, ...) +MINLEN_##kind(lo, hi, __VA_ARGS__)
+#define MINLEN_ITEM_FIELD(kind, m, lo, hi, ...) +MINLEN_##kind(lo, hi)
+#define MINLEN_U8(lo, hi, ...) 1
+#define MINLEN_U16(lo, hi, ...) 2
+#define MINLEN_U32(lo, hi, ...) 4
+#define MINLEN_U64(lo, hi, ...) 8
+#define MINLEN_STR(lo, hi, ...) (2 + (lo))
+#define MINLEN_LIST(lo, hi, item) (2 + (lo) * (0 MSG_ITEM_##item(MINLEN_ITEM_FIELD)))
 
-#define ENC_INT(kind, m, lo, hi)                                              \
-	if ((rc = put_uint(w, WIDTH_##kind, lo, hi, p->m)) != MSG_OK) {       \
+/* Encoding: p points at the message's struct, q at the list item. */
+#define ENC_INT(kind, s, m, lo, hi)                                           \
+	if ((rc = put_uint(w, WIDTH_##kind, lo, hi, s->m)) != MSG_OK) {       \
 		*field = #m;                                                  \
 		return rc;                                                    \
 	}
-#define ENC_U8(m, lo, hi) ENC_INT(U8, m, lo, hi)
-#define ENC_U16(m, lo, hi) ENC_INT(U16, m, lo, hi)
-#define ENC_U32(m, lo, hi) ENC_INT(U32, m, lo, hi)
-#define ENC_U64(m, lo, hi) ENC_INT(U64, m, lo, hi)
-#define ENC_STR(m, lo, hi)                                                    \
-	if ((rc = put_str(w, p->m, lo, hi)) != MSG_OK) {                      \
+#define ENC_STRING(s, m, lo, hi)                                              \
+	if ((rc = put_str(w, s->m, lo, hi)) != MSG_OK) {                      \
 		*field = #m;                                                  \
 		return rc;                                                    \
 	}
-#define ENC_FIELD(kind, m, lo, hi) ENC_##kind(m, lo, hi)
+#define ENC_U8(m, lo, hi, ...) ENC_INT(U8, p, m, lo, hi)
+#define ENC_U16(m, lo, hi, ...) ENC_INT(U16, p, m, lo, hi)
+#define ENC_U32(m, lo, hi, ...) ENC_INT(U32, p, m, lo, hi)
+#define ENC_U64(m, lo, hi, ...) ENC_INT(U64, p, m, lo, hi)
+#define ENC_STR(m, lo, hi, ...) ENC_STRING(p, m, lo, hi)
+#define ENC_ITEM_U8(m, lo, hi) ENC_INT(U8, q, m, lo, hi)
+#define ENC_ITEM_U16(m, lo, hi) ENC_INT(U16, q, m, lo, hi)
+#define ENC_ITEM_U32(m, lo, hi) ENC_INT(U32, q, m, lo, hi)
+#define ENC_ITEM_U64(m, lo, hi) ENC_INT(U64, q, m, lo, hi)
+#define ENC_ITEM_STR(m, lo, hi) ENC_STRING(q, m, lo, hi)
+#define ENC_ITEM_FIELD(kind, m, lo, hi, ...) ENC_ITEM_##kind(m, lo, hi)
+/* The count is range-checked before any item is read, so the loop stays
+ * inside the array. */
+#define ENC_LIST(m, lo, hi, item)                                             \
+	if ((rc = put_uint(w, 2, lo, hi, p->m##_count)) != MSG_OK) {          \
+		*field = #m;                                                  \
+		return rc;                                                    \
+	}                                                                     \
+	for (size_t i_ = 0; i_ < p->m##_count; i_++) {                        \
+		const struct msg_##m##_item *q = &p->m[i_];                   \
+		MSG_ITEM_##item(ENC_ITEM_FIELD)                               \
+	}
+#define ENC_FIELD(kind, m, lo, hi, ...) ENC_##kind(m, lo, hi, __VA_ARGS__)
 
-#define DEC_INT(kind, type, m, lo, hi)                                        \
+#define DEC_INT(kind, type, s, m, lo, hi)                                     \
 	if ((rc = get_uint(r, WIDTH_##kind, lo, hi, &v)) != MSG_OK) {         \
 		*field = #m;                                                  \
 		return rc;                                                    \
 	}                                                                     \
-	p->m = (type)v;
-#define DEC_U8(m, lo, hi) DEC_INT(U8, uint8_t, m, lo, hi)
-#define DEC_U16(m, lo, hi) DEC_INT(U16, uint16_t, m, lo, hi)
-#define DEC_U32(m, lo, hi) DEC_INT(U32, uint32_t, m, lo, hi)
-#define DEC_U64(m, lo, hi) DEC_INT(U64, uint64_t, m, lo, hi)
-#define DEC_STR(m, lo, hi)                                                    \
-	if ((rc = get_str(r, p->m, lo, hi)) != MSG_OK) {                      \
+	s->m = (type)v;
+#define DEC_STRING(s, m, lo, hi)                                              \
+	if ((rc = get_str(r, s->m, lo, hi)) != MSG_OK) {                      \
 		*field = #m;                                                  \
 		return rc;                                                    \
 	}
-#define DEC_FIELD(kind, m, lo, hi) DEC_##kind(m, lo, hi)
+#define DEC_U8(m, lo, hi, ...) DEC_INT(U8, uint8_t, p, m, lo, hi)
+#define DEC_U16(m, lo, hi, ...) DEC_INT(U16, uint16_t, p, m, lo, hi)
+#define DEC_U32(m, lo, hi, ...) DEC_INT(U32, uint32_t, p, m, lo, hi)
+#define DEC_U64(m, lo, hi, ...) DEC_INT(U64, uint64_t, p, m, lo, hi)
+#define DEC_STR(m, lo, hi, ...) DEC_STRING(p, m, lo, hi)
+#define DEC_ITEM_U8(m, lo, hi) DEC_INT(U8, uint8_t, q, m, lo, hi)
+#define DEC_ITEM_U16(m, lo, hi) DEC_INT(U16, uint16_t, q, m, lo, hi)
+#define DEC_ITEM_U32(m, lo, hi) DEC_INT(U32, uint32_t, q, m, lo, hi)
+#define DEC_ITEM_U64(m, lo, hi) DEC_INT(U64, uint64_t, q, m, lo, hi)
+#define DEC_ITEM_STR(m, lo, hi) DEC_STRING(q, m, lo, hi)
+#define DEC_ITEM_FIELD(kind, m, lo, hi, ...) DEC_ITEM_##kind(m, lo, hi)
+/* The count is checked against the array's size before any item is
+ * written; items past it stay zero (msg_decode cleared the struct). */
+#define DEC_LIST(m, lo, hi, item)                                             \
+	if ((rc = get_uint(r, 2, lo, hi, &v)) != MSG_OK) {                    \
+		*field = #m;                                                  \
+		return rc;                                                    \
+	}                                                                     \
+	p->m##_count = (uint16_t)v;                                           \
+	for (size_t i_ = 0; i_ < p->m##_count; i_++) {                        \
+		struct msg_##m##_item *q = &p->m[i_];                         \
+		MSG_ITEM_##item(DEC_ITEM_FIELD)                               \
+	}
+#define DEC_FIELD(kind, m, lo, hi, ...) DEC_##kind(m, lo, hi, __VA_ARGS__)
 
 typedef enum msg_err (*encode_fn)(struct wire_writer *w, const union msg_payload *u,
 				  const char **field);

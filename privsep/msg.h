@@ -33,7 +33,8 @@ enum msg_fd_rule {
 #include "privsep/msg_types.h"
 
 #define MSG_HDR_LEN 12
-#define MSG_FRAME_MAX 4096
+/* Room for a full DISC_RECORDS batch; the receiver's one buffer. */
+#define MSG_FRAME_MAX 32768
 
 enum msg_type {
 #define MSG_TYPE_ENUM(code, NAME, name, sender, fd) MSG_##NAME = code,
@@ -50,12 +51,16 @@ enum msg_type_index {
 };
 
 /* The payload structs: struct msg_hello, struct msg_log, ... */
-#define MSG_MEMBER_U8(m, lo, hi) uint8_t m;
-#define MSG_MEMBER_U16(m, lo, hi) uint16_t m;
-#define MSG_MEMBER_U32(m, lo, hi) uint32_t m;
-#define MSG_MEMBER_U64(m, lo, hi) uint64_t m;
-#define MSG_MEMBER_STR(m, lo, hi) char m[(hi) + 1];
-#define MSG_MEMBER(kind, m, lo, hi) MSG_MEMBER_##kind(m, lo, hi)
+#define MSG_MEMBER_U8(m, lo, hi, ...) uint8_t m;
+#define MSG_MEMBER_U16(m, lo, hi, ...) uint16_t m;
+#define MSG_MEMBER_U32(m, lo, hi, ...) uint32_t m;
+#define MSG_MEMBER_U64(m, lo, hi, ...) uint64_t m;
+#define MSG_MEMBER_STR(m, lo, hi, ...) char m[(hi) + 1];
+#define MSG_MEMBER_LIST(m, lo, hi, item)                                     \
+	uint16_t m##_count;                                                  \
+	struct msg_##m##_item { MSG_ITEM_##item(MSG_ITEM_MEMBER) } m[hi];
+#define MSG_ITEM_MEMBER(kind, m, lo, hi, ...) MSG_MEMBER_##kind(m, lo, hi)
+#define MSG_MEMBER(kind, m, lo, hi, ...) MSG_MEMBER_##kind(m, lo, hi, __VA_ARGS__)
 #define MSG_PAYLOAD_STRUCT(code, NAME, name, sender, fd) \
 	struct msg_##name { MSG_FIELDS_##NAME(MSG_MEMBER) };
 MSG_TABLE(MSG_PAYLOAD_STRUCT)

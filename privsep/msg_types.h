@@ -16,6 +16,14 @@
  *	F(STR, member, min, max)             16-bit length, then that many bytes;
  *	                                     length in [min, max], no NUL byte;
  *	                                     a terminated char[max + 1] in the struct
+ *	F(LIST, member, min, max, ITEM)      16-bit count in [min, max], then that
+ *	                                     many items, each the fields of
+ *	                                     MSG_ITEM_<ITEM>(F) (integers and
+ *	                                     strings only); in the struct
+ *	                                     uint16_t member_count and
+ *	                                     struct msg_<member>_item member[max]
+ *   A message's largest encoding must fit MSG_FRAME_MAX (checked when
+ *   compiling).
  */
 #ifndef PRIVSEP_MSG_TYPES_H
 #define PRIVSEP_MSG_TYPES_H
@@ -25,7 +33,7 @@
 
 /* Raised whenever a layout changes: HELLO refuses a worker binary built
  * from another version than the monitor (a half-upgraded install). */
-#define MSG_PROTO_VERSION 3
+#define MSG_PROTO_VERSION 4
 
 /* RFC 3720 3.2.6.1: an iSCSI name is at most 223 bytes. */
 #define MSG_ISCSI_NAME_MAX 223
@@ -44,9 +52,12 @@ enum msg_log_level {
 	M(1, HELLO,       hello,       MSG_BY_WORKER,  MSG_FD_NONE)          \
 	M(2, LOG,         log,         MSG_BY_WORKER,  MSG_FD_NONE)          \
 	M(3, DISC_START,  disc_start,  MSG_BY_MONITOR, MSG_FD_ONE)           \
-	M(4, DISC_RECORD, disc_record, MSG_BY_WORKER,  MSG_FD_NONE)          \
+	M(7, DISC_RECORDS, disc_records, MSG_BY_WORKER, MSG_FD_NONE)         \
 	M(5, DISC_DONE,   disc_done,   MSG_BY_WORKER,  MSG_FD_NONE)          \
 	M(6, DISC_ERROR,  disc_error,  MSG_BY_WORKER,  MSG_FD_NONE)
+
+/* Retired codes, never to be given to another message: 4 (DISC_RECORD,
+ * one portal per frame, before protocol 4 batched them). */
 
 /* First message of every worker, sent once its sandbox is in place and
  * before it has any network descriptor. */
@@ -72,17 +83,24 @@ enum msg_log_level {
 	F(U32, timeout_ms, 1, 3600000)                                       \
 	F(U32, max_recv_dsl, 0, 16777215)
 
-/* One target portal from the SendTargets response. A TargetAddress may
- * leave out ",tpgt" (open-iscsi then records tpgt -1): tpgt_given 0, tpgt 0. */
-#define MSG_FIELDS_DISC_RECORD(F)                                            \
+/* Target portals from the SendTargets response, up to MSG_DISC_BATCH_MAX
+ * per frame: one frame per portal cost the worker and the driver a system
+ * call, a socket buffer and a wake-up each (2,000 portals: ~10 ms). A
+ * TargetAddress may leave out ",tpgt" (open-iscsi then records tpgt -1):
+ * tpgt_given 0, tpgt 0. */
+#define MSG_DISC_BATCH_MAX 64
+#define MSG_FIELDS_DISC_RECORDS(F)                                           \
+	F(LIST, portals, 1, MSG_DISC_BATCH_MAX, DISC_PORTAL)
+
+#define MSG_ITEM_DISC_PORTAL(F)                                              \
 	F(STR, target_name, 1, MSG_ISCSI_NAME_MAX)                           \
 	F(STR, address, 1, MSG_ADDRESS_MAX)                                  \
 	F(U16, port, 1, 65535)                                               \
 	F(U16, tpgt, 0, 65535)                                               \
 	F(U8, tpgt_given, 0, 1)
 
-/* Discovery finished; records is how many DISC_RECORDs were sent, so the
- * monitor can tell a complete answer from a cut-off one. */
+/* Discovery finished; records is how many portals the DISC_RECORDS
+ * carried, so the monitor can tell a complete answer from a cut-off one. */
 #define MSG_FIELDS_DISC_DONE(F)                                              \
 	F(U32, records, 0, 65535)
 

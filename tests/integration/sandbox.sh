@@ -115,7 +115,7 @@ expect "a descriptor passed over the channel works inside the sandbox" \
 	"$(run discovery recvfd)" "hello discovery | pipe probe-ok | done 0 | exit 0"
 expect "a message out of turn gets the worker killed" \
 	"$(run discovery rogue)" \
-	"hello discovery | kill DISC_RECORD: message not allowed for this role in this state | signal 9"
+	"hello discovery | kill DISC_RECORDS: message not allowed for this role in this state | signal 9"
 expect "an undeclared frame gets the worker killed" \
 	"$(run discovery garbage)" "hello discovery | refused unknown message type (header) | signal 9"
 expect "spawn passes only the fixed descriptors (a leaked one stays behind)" \

@@ -7,7 +7,7 @@
  *   rogue-hang        never answers: the monitor's deadline must kill it
  *   rogue-repeat      sends HELLO again: out of turn, killed
  *   rogue-garbage     writes a frame of no declared type: killed
- *   rogue-badname     a DISC_RECORD whose target name is "../../etc": refused
+ *   rogue-badname     a DISC_RECORDS whose target name is "../../etc": refused
  *   rogue-crash       dies of SIGSEGV before answering
  *   rogue-slow-ok     waits for the channel to be readable for the given
  *                     time (1.5 s) then answers one record: a worker that
@@ -35,11 +35,13 @@ static void one_record(const char *name)
 {
 	struct msg m;
 
-	msg_init(&m, MSG_DISC_RECORD, 0);
-	snprintf(m.u.disc_record.target_name, sizeof(m.u.disc_record.target_name), "%s", name);
-	strcpy(m.u.disc_record.address, "192.0.2.77");
-	m.u.disc_record.port = 3260;
-	m.u.disc_record.tpgt = 1;
+	msg_init(&m, MSG_DISC_RECORDS, 0);
+	m.u.disc_records.portals_count = 1;
+	struct msg_portals_item *p = &m.u.disc_records.portals[0];
+	snprintf(p->target_name, sizeof(p->target_name), "%s", name);
+	strcpy(p->address, "192.0.2.77");
+	p->port = 3260;
+	p->tpgt = 1;
 	send_or_exit(&m);
 	msg_init(&m, MSG_DISC_DONE, 0);
 	m.u.disc_done.records = 1;

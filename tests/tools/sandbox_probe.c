@@ -8,7 +8,7 @@
  *   recvfd     receive DISC_START with a descriptor, write "probe-ok" into
  *              it, answer DISC_DONE, wait for the channel to close
  *   fds        (before any sandbox) report its open descriptors in a LOG
- *   rogue      send DISC_RECORD while in state "ready" (out of turn)
+ *   rogue      send DISC_RECORDS while in state "ready" (out of turn)
  *   garbage    send a frame of an undeclared type
  *   socket open execve fork setuid mmap-exec ptrace
  *              make that forbidden system call; reaching the next line
@@ -162,10 +162,11 @@ int main(int argc, char **argv)
 		sandbox_exit(0);
 	}
 	if (!strcmp(action, "rogue")) {
-		msg_init(&m, MSG_DISC_RECORD, 0);
-		strcpy(m.u.disc_record.target_name, "iqn.2001-04.com.example:rogue");
-		strcpy(m.u.disc_record.address, "192.0.2.1");
-		m.u.disc_record.port = 3260;
+		msg_init(&m, MSG_DISC_RECORDS, 0);
+		m.u.disc_records.portals_count = 1;
+		strcpy(m.u.disc_records.portals[0].target_name, "iqn.2001-04.com.example:rogue");
+		strcpy(m.u.disc_records.portals[0].address, "192.0.2.1");
+		m.u.disc_records.portals[0].port = 3260;
 		msg_send(ch, MSG_BY_WORKER, &m);
 		wait_for_close();
 		sandbox_exit(0);

@@ -43,11 +43,17 @@ static void sample(struct msg *m, enum msg_type type)
 		m->u.disc_start.timeout_ms = 15000;
 		m->fd = 0;      /* any open descriptor; the codec only flags it */
 		break;
-	case MSG_DISC_RECORD:
-		strcpy(m->u.disc_record.target_name, "iqn.2001-04.com.example:storage.disk1");
-		strcpy(m->u.disc_record.address, "2001:db8::1");
-		m->u.disc_record.port = 3260;
-		m->u.disc_record.tpgt = 1;
+	case MSG_DISC_RECORDS:
+		m->u.disc_records.portals_count = 3;
+		for (int i = 0; i < 3; i++) {
+			struct msg_portals_item *q = &m->u.disc_records.portals[i];
+			snprintf(q->target_name, sizeof(q->target_name),
+				 "iqn.2001-04.com.example:storage.disk%d", i + 1);
+			strcpy(q->address, i == 1 ? "192.0.2.7" : "2001:db8::1");
+			q->port = 3260;
+			q->tpgt = (uint16_t)i;
+			q->tpgt_given = i != 2;
+		}
 		break;
 	case MSG_DISC_DONE:
 		m->u.disc_done.records = 3;
@@ -61,15 +67,30 @@ static void sample(struct msg *m, enum msg_type type)
 
 /* Every field at its lowest or highest declared value, generated from the
  * same declaration as the codec, so new messages are covered unasked. */
-#define FILL_INT(m, lo, hi) p->m = (high ? (hi) : (lo));
-#define FILL_U8 FILL_INT
-#define FILL_U16 FILL_INT
-#define FILL_U32 FILL_INT
-#define FILL_U64 FILL_INT
-#define FILL_STR(m, lo, hi)                                   \
-	memset(p->m, 'x', high ? (hi) : (lo));                \
-	p->m[high ? (hi) : (lo)] = '\0';
-#define FILL_FIELD(kind, m, lo, hi) FILL_##kind(m, lo, hi)
+#define FILL_INT(s, m, lo, hi) s->m = (high ? (hi) : (lo));
+#define FILL_U8(m, lo, hi, ...) FILL_INT(p, m, lo, hi)
+#define FILL_U16(m, lo, hi, ...) FILL_INT(p, m, lo, hi)
+#define FILL_U32(m, lo, hi, ...) FILL_INT(p, m, lo, hi)
+#define FILL_U64(m, lo, hi, ...) FILL_INT(p, m, lo, hi)
+#define FILL_STRING(s, m, lo, hi)                             \
+	memset(s->m, 'x', high ? (hi) : (lo));                \
+	s->m[high ? (hi) : (lo)] = '\0';
+#define FILL_STR(m, lo, hi, ...) FILL_STRING(p, m, lo, hi)
+#define FILL_ITEM_U8(m, lo, hi) FILL_INT(q, m, lo, hi)
+#define FILL_ITEM_U16(m, lo, hi) FILL_INT(q, m, lo, hi)
+#define FILL_ITEM_U32(m, lo, hi) FILL_INT(q, m, lo, hi)
+#define FILL_ITEM_U64(m, lo, hi) FILL_INT(q, m, lo, hi)
+#define FILL_ITEM_STR(m, lo, hi) FILL_STRING(q, m, lo, hi)
+#define FILL_ITEM_FIELD(kind, m, lo, hi, ...) FILL_ITEM_##kind(m, lo, hi)
+/* As many items as the bound allows, each at its own extremes: the
+ * largest frame the type can make. */
+#define FILL_LIST(m, lo, hi, item)                            \
+	p->m##_count = high ? (hi) : (lo);                    \
+	for (size_t i_ = 0; i_ < p->m##_count; i_++) {        \
+		struct msg_##m##_item *q = &p->m[i_];         \
+		MSG_ITEM_##item(FILL_ITEM_FIELD)              \
+	}
+#define FILL_FIELD(kind, m, lo, hi, ...) FILL_##kind(m, lo, hi, __VA_ARGS__)
 #define FILL_CASE(code, NAME, name, sender, fdrule)           \
 	case MSG_##NAME: {                                    \
 		struct msg_##name *p = &m->u.name;            \
@@ -175,7 +196,7 @@ static void trailing_and_oversize_refused(void **state)
 	const char *field;
 
 	(void)state;
-	sample(&m, MSG_DISC_RECORD);
+	sample(&m, MSG_DISC_RECORDS);
 	size_t len = encode(&m, frame);
 	frame[len] = 'x';
 	put_be32(frame + 8, (uint32_t)(len + 1 - MSG_HDR_LEN));
@@ -183,7 +204,7 @@ static void trailing_and_oversize_refused(void **state)
 	assert_string_equal(field, "payload");
 
 	/* Longer than the type can ever be, even with trailing garbage. */
-	extreme(&m, MSG_DISC_RECORD, 1);
+	extreme(&m, MSG_DISC_RECORDS, 1);
 	len = encode(&m, frame);
 	memset(frame + len, 'x', 8);
 	put_be32(frame + 8, (uint32_t)(len + 8 - MSG_HDR_LEN));
@@ -323,38 +344,56 @@ static void field_errors(void **state)
 	assert_string_equal(field, "role");
 }
 
-#define OUT_OF_RANGE_INT(m, lo, hi, top)                                        \
+/* target: the field as an lvalue, reached through p (the message) or, in
+ * a list, q (its first item, which both extremes fill). */
+#define OUT_OF_RANGE_INT(target, name, lo, hi, top)                             \
 	if ((uint64_t)(hi) < (top)) {                                           \
 		extreme(&msg, type, 1);                                         \
-		p->m = (__typeof__(p->m))((uint64_t)(hi) + 1);                  \
+		target = (__typeof__(target))((uint64_t)(hi) + 1);              \
 		assert_int_equal(msg_encode(&msg, t->sender, frame, sizeof(frame), \
 					    &len, &field), MSG_E_RANGE);        \
-		assert_string_equal(field, #m);                                 \
+		assert_string_equal(field, name);                               \
 	}                                                                       \
 	if ((lo) > 0) {                                                         \
 		extreme(&msg, type, 0);                                         \
-		p->m = (__typeof__(p->m))((uint64_t)(lo) - 1);                  \
+		target = (__typeof__(target))((uint64_t)(lo) - 1);              \
 		assert_int_equal(msg_encode(&msg, t->sender, frame, sizeof(frame), \
 					    &len, &field), MSG_E_RANGE);        \
 	}
-#define BAD_U8(m, lo, hi) OUT_OF_RANGE_INT(m, lo, hi, 0xffu)
-#define BAD_U16(m, lo, hi) OUT_OF_RANGE_INT(m, lo, hi, 0xffffu)
-#define BAD_U32(m, lo, hi) OUT_OF_RANGE_INT(m, lo, hi, 0xffffffffu)
-#define BAD_U64(m, lo, hi) OUT_OF_RANGE_INT(m, lo, hi, UINT64_MAX)
-#define BAD_STR(m, lo, hi)                                                      \
+#define BAD_STRING(target, name, lo, hi)                                        \
 	extreme(&msg, type, 1);                                                 \
-	p->m[hi] = 'x'; /* no terminator within the array */                    \
+	target[hi] = 'x'; /* no terminator within the array */                  \
 	assert_int_equal(msg_encode(&msg, t->sender, frame, sizeof(frame), &len, \
 				    &field), MSG_E_STRLEN);                     \
-	assert_string_equal(field, #m);                                         \
+	assert_string_equal(field, name);                                       \
 	if ((lo) > 0) {                                                         \
 		extreme(&msg, type, 0);                                         \
-		p->m[(lo) - 1] = '\0';                                          \
+		target[(lo) - 1] = '\0';                                        \
 		assert_int_equal(msg_encode(&msg, t->sender, frame,             \
 					    sizeof(frame), &len, &field),       \
 				 MSG_E_STRLEN);                                 \
 	}
-#define BAD_FIELD(kind, m, lo, hi) BAD_##kind(m, lo, hi)
+#define BAD_U8(m, lo, hi, ...) OUT_OF_RANGE_INT(p->m, #m, lo, hi, 0xffu)
+#define BAD_U16(m, lo, hi, ...) OUT_OF_RANGE_INT(p->m, #m, lo, hi, 0xffffu)
+#define BAD_U32(m, lo, hi, ...) OUT_OF_RANGE_INT(p->m, #m, lo, hi, 0xffffffffu)
+#define BAD_U64(m, lo, hi, ...) OUT_OF_RANGE_INT(p->m, #m, lo, hi, UINT64_MAX)
+#define BAD_STR(m, lo, hi, ...) BAD_STRING(p->m, #m, lo, hi)
+#define BAD_ITEM_U8(m, lo, hi) OUT_OF_RANGE_INT(q->m, #m, lo, hi, 0xffu)
+#define BAD_ITEM_U16(m, lo, hi) OUT_OF_RANGE_INT(q->m, #m, lo, hi, 0xffffu)
+#define BAD_ITEM_U32(m, lo, hi) OUT_OF_RANGE_INT(q->m, #m, lo, hi, 0xffffffffu)
+#define BAD_ITEM_U64(m, lo, hi) OUT_OF_RANGE_INT(q->m, #m, lo, hi, UINT64_MAX)
+#define BAD_ITEM_STR(m, lo, hi) BAD_STRING(q->m, #m, lo, hi)
+#define BAD_ITEM_FIELD(kind, m, lo, hi, ...) BAD_ITEM_##kind(m, lo, hi)
+/* The count out of its range (refused before any item is read, so one
+ * past the array is never touched), then each item field out of its own. */
+#define BAD_LIST(m, lo, hi, item)                                               \
+	_Static_assert((lo) >= 1, #m ": the checks below use the first item");  \
+	OUT_OF_RANGE_INT(p->m##_count, #m, lo, hi, 0xffffu)                     \
+	{                                                                       \
+		struct msg_##m##_item *q = &p->m[0];                            \
+		MSG_ITEM_##item(BAD_ITEM_FIELD)                                 \
+	}
+#define BAD_FIELD(kind, m, lo, hi, ...) BAD_##kind(m, lo, hi, __VA_ARGS__)
 #define BAD_CASE(code, NAME, name, sender, fd)                                  \
 	case MSG_##NAME: {                                                      \
 		struct msg_##name *p = &msg.u.name;                             \
@@ -378,6 +417,82 @@ static void encoder_checks_every_bound(void **state)
 			MSG_TABLE(BAD_CASE)
 		}
 	}
+}
+
+/* DISC_RECORDS: a count the items disagree with, a count out of range
+ * (refused before any item is read), a bad field deep in the batch, and
+ * the largest batch still one frame. */
+static void disc_records_list_bounds(void **state)
+{
+	struct msg m, out;
+	uint8_t frame[MSG_FRAME_MAX];
+	const char *field;
+	size_t len;
+
+	(void)state;
+	sample(&m, MSG_DISC_RECORDS);
+	len = encode(&m, frame);
+	assert_int_equal(get_be16(frame + MSG_HDR_LEN), 3);
+
+	/* Says 4, carries 3: the fourth item's first field runs out. */
+	put_be16(frame + MSG_HDR_LEN, 4);
+	assert_int_equal(decode_as_monitor(frame, len, -1, &field), MSG_E_TRUNCATED);
+	assert_string_equal(field, "target_name");
+	/* Says 2, carries 3: bytes left over. */
+	put_be16(frame + MSG_HDR_LEN, 2);
+	assert_int_equal(decode_as_monitor(frame, len, -1, &field), MSG_E_TRAILING);
+	/* An empty batch is not a batch. */
+	put_be16(frame + MSG_HDR_LEN, 0);
+	assert_int_equal(decode_as_monitor(frame, len, -1, &field), MSG_E_RANGE);
+	assert_string_equal(field, "portals");
+
+	/* One item more than the array holds, every byte of it present. */
+	msg_init(&m, MSG_DISC_RECORDS, 0);
+	m.u.disc_records.portals_count = MSG_DISC_BATCH_MAX;
+	for (int i = 0; i < MSG_DISC_BATCH_MAX; i++) {
+		struct msg_portals_item *q = &m.u.disc_records.portals[i];
+		snprintf(q->target_name, sizeof(q->target_name), "iqn.2001-04.com.example:t%02d", i);
+		strcpy(q->address, "192.0.2.1");
+		q->port = 3260;
+	}
+	len = encode(&m, frame);
+	size_t item = (len - MSG_HDR_LEN - 2) / MSG_DISC_BATCH_MAX;
+	assert_int_equal((len - MSG_HDR_LEN - 2) % MSG_DISC_BATCH_MAX, 0);
+	uint8_t *last = frame + len - item;
+	assert_true(len + item <= sizeof(frame));
+	memmove(last + item, last, item);       /* the last item twice */
+	len += item;
+	put_be16(frame + MSG_HDR_LEN, MSG_DISC_BATCH_MAX + 1);
+	put_be32(frame + 8, (uint32_t)(len - MSG_HDR_LEN));
+	assert_int_equal(decode_as_monitor(frame, len, -1, &field), MSG_E_RANGE);
+	assert_string_equal(field, "portals");
+
+	/* Port 0 in the second item: named, the whole frame refused. */
+	sample(&m, MSG_DISC_RECORDS);
+	m.u.disc_records.portals[1].port = 0;
+	assert_int_equal(msg_encode(&m, MSG_BY_WORKER, frame, sizeof(frame), &len, &field),
+			 MSG_E_RANGE);
+	assert_string_equal(field, "port");
+	m.u.disc_records.portals[1].port = 3260;
+	len = encode(&m, frame);
+	uint8_t *port = memmem(frame, len, "192.0.2.7", 9);
+	assert_non_null(port);
+	put_be16(port + 9, 0);
+	assert_int_equal(decode_as_monitor(frame, len, -1, &field), MSG_E_RANGE);
+	assert_string_equal(field, "port");
+	put_be16(port + 9, 3260);
+	assert_int_equal(decode_as_monitor(frame, len, -1, &field), MSG_OK);
+
+	/* The largest batch: every item at its longest, still one frame. */
+	const struct msg_type_info *t = msg_type_info(MSG_DISC_RECORDS);
+	assert_true(MSG_HDR_LEN + t->max_len <= MSG_FRAME_MAX);
+	extreme(&m, MSG_DISC_RECORDS, 1);
+	len = encode(&m, frame);
+	assert_int_equal(len, MSG_HDR_LEN + t->max_len);
+	assert_int_equal(msg_decode(frame, len, -1, MSG_BY_MONITOR, &out, NULL), MSG_OK);
+	assert_int_equal(out.u.disc_records.portals_count, MSG_DISC_BATCH_MAX);
+	assert_int_equal(strlen(out.u.disc_records.portals[MSG_DISC_BATCH_MAX - 1].address),
+			 MSG_ADDRESS_MAX);
 }
 
 static void error_strings(void **state)
@@ -532,6 +647,7 @@ int main(void)
 		cmocka_unit_test(wrong_fd_count),
 		cmocka_unit_test(field_errors),
 		cmocka_unit_test(encoder_checks_every_bound),
+		cmocka_unit_test(disc_records_list_bounds),
 		cmocka_unit_test(error_strings),
 		cmocka_unit_test(channel_round_trip_and_fd_passing),
 		cmocka_unit_test(channel_refusals_close_fds),

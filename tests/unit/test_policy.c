@@ -62,7 +62,7 @@ static void discovery_happy_path(void **state)
 	step_ok(&t, MSG_LOG, WS_READY);
 	step_ok(&t, MSG_DISC_START, WS_RUNNING);
 	for (int i = 0; i < 100; i++)
-		step_ok(&t, MSG_DISC_RECORD, WS_RUNNING);
+		step_ok(&t, MSG_DISC_RECORDS, WS_RUNNING);
 	step_ok(&t, MSG_LOG, WS_RUNNING);
 	step_ok(&t, MSG_DISC_DONE, WS_DONE);
 
@@ -78,23 +78,23 @@ static void out_of_state_kills(void **state)
 
 	(void)state;
 	worker_track_init(&t, ROLE_DISCOVERY);
-	step_kill(&t, MSG_DISC_RECORD, out_of_state);   /* before HELLO */
+	step_kill(&t, MSG_DISC_RECORDS, out_of_state);   /* before HELLO */
 	step_kill(&t, MSG_DISC_START, out_of_state);
 	step_kill(&t, MSG_DISC_DONE, out_of_state);
 	step_ok(&t, MSG_HELLO, WS_READY);
-	step_kill(&t, MSG_DISC_RECORD, out_of_state);   /* before its job */
+	step_kill(&t, MSG_DISC_RECORDS, out_of_state);   /* before its job */
 	step_kill(&t, MSG_DISC_ERROR, out_of_state);
 	step_ok(&t, MSG_DISC_START, WS_RUNNING);
 	step_ok(&t, MSG_DISC_DONE, WS_DONE);
 	step_kill(&t, MSG_LOG, out_of_state);           /* after the end */
-	step_kill(&t, MSG_DISC_RECORD, out_of_state);
+	step_kill(&t, MSG_DISC_RECORDS, out_of_state);
 
 	/* A login worker has no discovery messages at all. */
 	worker_track_init(&t, ROLE_LOGIN);
 	step_ok(&t, MSG_HELLO, WS_READY);
 	step_ok(&t, MSG_LOG, WS_READY);
 	step_kill(&t, MSG_DISC_START, out_of_state);
-	step_kill(&t, MSG_DISC_RECORD, out_of_state);
+	step_kill(&t, MSG_DISC_RECORDS, out_of_state);
 
 	/* Neither has an unknown role or type. */
 	worker_track_init(&t, ROLE_NONE);
