@@ -31,7 +31,19 @@ if [ "$(id -u)" != 0 ] || [ ! -x "$ref_root/sbin/iscsiadm" ] || ! unshare --moun
 fi
 
 work=$(mktemp -d /tmp/adm_golden.XXXXXX)
-[ -n "${ADM_GOLDEN_KEEP:-}" ] || trap 'rm -rf "$work"' EXIT
+# The reference's bind mounts need mount points, which mkdir creates on the
+# real file system even inside the namespace: remove the ones made here.
+made_dirs=()
+for d in /etc/iscsi /var/lib/iscsi; do
+	[ -e "$d" ] || made_dirs+=("$d")
+done
+cleanup() {
+	[ -n "${ADM_GOLDEN_KEEP:-}" ] || rm -rf "$work"
+	for d in "${made_dirs[@]}"; do
+		rmdir "$d" 2>/dev/null || true
+	done
+}
+trap cleanup EXIT
 ref_state=$work/ref
 ours_root=$work/ours
 
