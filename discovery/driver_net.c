@@ -118,20 +118,13 @@ int dnet_connect_result(int sock, const char *addr, uint16_t port, char *msg, si
 int dnet_numeric(const char *host, char *out, size_t size)
 {
 	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM };
-	struct addrinfo *res, *pick = NULL;
+	struct addrinfo *res;
 
 	if (addr_normalize(host, out, size) == 0)
 		return 0;
 	if (getaddrinfo(host, NULL, &hints, &res) != 0)
 		return -1;
-	for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
-		if (ai->ai_family == AF_INET) {
-			pick = ai;
-			break;
-		}
-		if (ai->ai_family == AF_INET6 && !pick)
-			pick = ai;
-	}
+	const struct addrinfo *pick = portal_pick_address(res);
 	int rc = -1;
 	if (pick && getnameinfo(pick->ai_addr, pick->ai_addrlen, out, (socklen_t)size, NULL, 0,
 				NI_NUMERICHOST) == 0)

@@ -87,10 +87,24 @@ static bool hostname_ok(const char *h)
 	       strspn(h, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-") == len;
 }
 
+const struct addrinfo *portal_pick_address(const struct addrinfo *res)
+{
+	const struct addrinfo *v6 = NULL;
+
+	for (const struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+		if (ai->ai_family == AF_INET)
+			return ai;
+		if (ai->ai_family == AF_INET6 && !v6)
+			v6 = ai;
+	}
+	return v6;
+}
+
 static int resolve(const char *s, const char *host, struct portal *out, struct rec_err *err)
 {
 	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM };
-	struct addrinfo *res, *pick = NULL;
+	struct addrinfo *res;
+	const struct addrinfo *pick;
 	int rc = getaddrinfo(host, NULL, &hints, &res);
 
 	if (rc != 0) {
@@ -100,14 +114,7 @@ static int resolve(const char *s, const char *host, struct portal *out, struct r
 		return rec_fail(err, REC_E_RESOLVE, "cannot resolve host '%s': %s", shown,
 				gai_strerror(rc));
 	}
-	for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
-		if (ai->ai_family == AF_INET) {
-			pick = ai;
-			break;
-		}
-		if (ai->ai_family == AF_INET6 && !pick)
-			pick = ai;
-	}
+	pick = portal_pick_address(res);
 	if (!pick) {
 		freeaddrinfo(res);
 		return bad_portal(s, "host has no IPv4 or IPv6 address", err);

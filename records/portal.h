@@ -40,4 +40,9 @@ int addr_normalize(const char *addr, char *out, size_t size);
 /* "addr:port" with IPv6 in brackets, as iscsiadm -m node prints it. */
 void portal_format(const char *addr, int port, char *out, size_t size);
 
+struct addrinfo;
+/* The address a host name resolves to, for every caller alike: the first
+ * IPv4 one, else the first IPv6 one, else NULL. */
+const struct addrinfo *portal_pick_address(const struct addrinfo *res);
+
 #endif
