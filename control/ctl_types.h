@@ -35,7 +35,7 @@
 /* In the header of every frame, both ways. Raised whenever a layout below
  * changes; the frame header itself (control/ctl_msg.h) never changes, so
  * either side can always tell the other's version and say so. */
-#define CTL_PROTO_VERSION 1
+#define CTL_PROTO_VERSION 2
 
 #define CTL_ISCSI_NAME_MAX 223          /* RFC 7143 4.2.7.1 */
 #define CTL_ADDRESS_MAX 255             /* a DNS name or an IP literal */
@@ -64,11 +64,18 @@ enum ctl_disc_op {
 	M(0x0002, DISCOVERY_ST,  discovery_st,  CTL_BY_CLIENT, CTL_DISCOVERY)           \
 	M(0x0003, DAEMON_STATUS, daemon_status, CTL_BY_CLIENT, CTL_DAEMON_STATUS)       \
 	M(0x0004, DAEMON_STOP,   daemon_stop,   CTL_BY_CLIENT, CTL_DAEMON_STOP)         \
+	M(0x0005, LOGIN,         login,         CTL_BY_CLIENT, CTL_LOGIN)               \
+	M(0x0006, LOGOUT,        logout,        CTL_BY_CLIENT, CTL_LOGOUT)              \
+	M(0x0007, SESSION_RESCAN, session_rescan, CTL_BY_CLIENT, CTL_SESSION_RESCAN)    \
+	M(0x0008, SESSION_STATS, session_stats, CTL_BY_CLIENT, CTL_SESSION_STATS)       \
+	M(0x0009, SESSION_LIST,  session_list,  CTL_BY_CLIENT, CTL_SESSION_LIST)        \
 	M(0x8001, RESULT,        result,        CTL_BY_DAEMON, 0)                       \
 	M(0x8002, PONG,          pong,          CTL_BY_DAEMON, 0)                       \
 	M(0x8003, DISC_RECORD,   disc_record,   CTL_BY_DAEMON, 0)                       \
 	M(0x8004, DAEMON_INFO,   daemon_info,   CTL_BY_DAEMON, 0)                       \
-	M(0x8005, WORKER_INFO,   worker_info,   CTL_BY_DAEMON, 0)
+	M(0x8005, WORKER_INFO,   worker_info,   CTL_BY_DAEMON, 0)                       \
+	M(0x8006, SESSION_ENTRY, session_entry, CTL_BY_DAEMON, 0)                       \
+	M(0x8007, STAT,          stat,          CTL_BY_DAEMON, 0)
 
 /* Which data responses may answer which request (RESULT ends every
  * request and is not listed). A client refuses anything else as a
@@ -77,7 +84,10 @@ enum ctl_disc_op {
 	A(PING, PONG)                                                                   \
 	A(DISCOVERY_ST, DISC_RECORD)                                                    \
 	A(DAEMON_STATUS, DAEMON_INFO)                                                   \
-	A(DAEMON_STATUS, WORKER_INFO)
+	A(DAEMON_STATUS, WORKER_INFO)                                                   \
+	A(LOGIN, SESSION_ENTRY)                                                         \
+	A(SESSION_LIST, SESSION_ENTRY)                                                  \
+	A(SESSION_STATS, STAT)
 
 /* Is iscsid there, and which program version answers. */
 #define CTL_FIELDS_PING(F, S)
@@ -99,6 +109,42 @@ enum ctl_disc_op {
 
 /* iscsiadm -k 0: stop iscsid as SIGTERM would (sessions stay logged in). */
 #define CTL_FIELDS_DAEMON_STOP(F, S)
+
+/* LOGIN flags. */
+#define CTL_LOGIN_F_NO_WAIT 1u  /* --no_wait: answer once the login has started */
+#define CTL_LOGIN_F_ALL 1u
+
+/* iscsiadm -m node -T -p [-I] --login, and each record of -L: log in the
+ * node record stored under (target_name, address, port, iface), using
+ * the record's settings as they are in the database now. address and
+ * port are the record's portal as stored (numeric). Answer: on success
+ * one SESSION_ENTRY (the new session), then RESULT 0; a session of that
+ * record that already exists is RESULT 15 (ISCSI_ERR_SESS_EXISTS);
+ * failures carry the login's exit code and one line. */
+#define CTL_FIELDS_LOGIN(F, S)                                                          \
+	F(S, STR, target_name, 1, CTL_ISCSI_NAME_MAX)                                   \
+	F(S, STR, address, 1, CTL_ADDRESS_MAX)                                          \
+	F(S, U16, port, 1, 65535)                                                       \
+	F(S, STR, iface, 1, CTL_IFACE_MAX)                                              \
+	F(S, U32, flags, 0, CTL_LOGIN_F_ALL)
+
+/* Log out of session sid (the N of /sys/class/iscsi_session/sessionN),
+ * remove its SCSI devices and its kernel objects. RESULT 0, or 21
+ * (ISCSI_ERR_NO_OBJS_FOUND) when there is no such session. */
+#define CTL_FIELDS_LOGOUT(F, S)                                                         \
+	F(S, U32, sid, 0, 0x7fffffff)
+
+/* Scan session sid's SCSI host for LUNs (new ones appear, as with
+ * open-iscsi's --rescan). RESULT 0 once the scan has finished. */
+#define CTL_FIELDS_SESSION_RESCAN(F, S)                                                 \
+	F(S, U32, sid, 0, 0x7fffffff)
+
+/* The kernel's counters of session sid's connection: STATs, then RESULT. */
+#define CTL_FIELDS_SESSION_STATS(F, S)                                                  \
+	F(S, U32, sid, 0, 0x7fffffff)
+
+/* iscsid's view of every session it manages: SESSION_ENTRYs, then RESULT. */
+#define CTL_FIELDS_SESSION_LIST(F, S)
 
 /* The last answer to every request: an iscsiadm exit code and one line
  * for the user ("" on success). */
@@ -139,5 +185,22 @@ enum ctl_disc_op {
 	F(S, STR, state, 1, 32)                                                         \
 	F(S, STR, job, 0, CTL_PORTAL_MAX)                                               \
 	F(S, U32, age_ms, 0, 0xffffffff)
+
+/* One session as iscsid knows it. state is iscsid's own view of the
+ * session, in open-iscsi's words ("NO CHANGE", "CLEANUP", "REOPEN",
+ * "REDIRECT"), printed by -m session -P 1 as "Internal iscsid Session
+ * State". */
+#define CTL_FIELDS_SESSION_ENTRY(F, S)                                                  \
+	F(S, U32, sid, 0, 0x7fffffff)                                                   \
+	F(S, STR, state, 1, 32)                                                         \
+	F(S, STR, target_name, 1, CTL_ISCSI_NAME_MAX)
+
+/* One counter: group 0 is open-iscsi's "iSCSI SNMP:" block (the RFC 4544
+ * counters, in the kernel's order), group 1 "iSCSI Extended:" (the
+ * transport's own, e.g. tx_sendpage_failures). */
+#define CTL_FIELDS_STAT(F, S)                                                           \
+	F(S, U8, group, 0, 1)                                                           \
+	F(S, STR, name, 1, 64)                                                          \
+	F(S, U64, value, 0, UINT64_MAX)
 
 #endif

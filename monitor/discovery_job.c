@@ -79,9 +79,9 @@ static int check_request(const struct ctl_discovery_st *req, char *err, size_t e
 	return rc;
 }
 
-struct discovery_run *discovery_job_start(struct monitor *m, const struct ctl_discovery_st *req,
-					  struct ctl_peer *peer)
+static void *job_start(struct monitor *m, const void *reqp, struct ctl_peer *peer)
 {
+	const struct ctl_discovery_st *req = reqp;
 	struct initiator_name iname;
 	struct rec_err rerr = { 0 };
 	char err[REC_ERR_MSG_MAX];
@@ -172,9 +172,9 @@ static void apply_and_answer(struct monitor *m, const struct ctl_discovery_st *r
 	discovery_applied_free(&applied);
 }
 
-void discovery_job_finish(struct monitor *m, struct discovery_run *run,
-			  const struct ctl_discovery_st *req, struct ctl_peer *peer)
+static void job_finish(struct monitor *m, void *run, const void *reqp, struct ctl_peer *peer)
 {
+	const struct ctl_discovery_st *req = reqp;
 	struct discovery_result res;
 
 	if (discovery_run_take_result(run, &res) < 0) {
@@ -190,3 +190,51 @@ void discovery_job_finish(struct monitor *m, struct discovery_run *run,
 	}
 	discovery_result_free(&res);
 }
+
+static int job_fd(const void *run, short *events)
+{
+	return discovery_run_fd(run, events);
+}
+
+static uint64_t job_deadline(const void *run)
+{
+	return discovery_run_deadline(run);
+}
+
+static bool job_on_ready(void *run)
+{
+	return discovery_run_on_ready(run) == DISCOVERY_DONE || discovery_run_done(run);
+}
+
+static bool job_on_timeout(void *run)
+{
+	return discovery_run_on_timeout(run) == DISCOVERY_DONE || discovery_run_done(run);
+}
+
+static pid_t job_worker_pid(const void *run)
+{
+	return discovery_run_worker_pid(run);
+}
+
+static void job_free_run(void *run)
+{
+	discovery_run_free(run);
+}
+
+static void job_label(const void *req, char *out, size_t size)
+{
+	snprintf(out, size, "%s", ((const struct ctl_discovery_st *)req)->portal);
+}
+
+const struct job_ops discovery_job_ops = {
+	.role = ROLE_DISCOVERY,
+	.start = job_start,
+	.fd = job_fd,
+	.deadline = job_deadline,
+	.on_ready = job_on_ready,
+	.on_timeout = job_on_timeout,
+	.worker_pid = job_worker_pid,
+	.finish = job_finish,
+	.free_run = job_free_run,
+	.label = job_label,
+};

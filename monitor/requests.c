@@ -6,6 +6,7 @@
 
 #include "base/log.h"
 #include "monitor/control_server.h"
+#include "monitor/discovery_job.h"
 #include "monitor/monitor.h"
 #include "monitor/workers.h"
 
@@ -51,7 +52,7 @@ static void do_stop(struct monitor *m, struct ctl_peer *p, const struct ctl_msg 
 
 static void do_discovery(struct monitor *m, struct ctl_peer *p, const struct ctl_msg *req)
 {
-	workers_submit_discovery(m, p, &req->u.discovery_st);
+	workers_submit(m, p, &discovery_job_ops, &req->u.discovery_st, sizeof(req->u.discovery_st));
 }
 
 typedef void (*request_fn)(struct monitor *m, struct ctl_peer *p, const struct ctl_msg *req);

@@ -2,13 +2,12 @@
 
 #include <poll.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/log.h"
-#include "discovery/driver.h"
 #include "monitor/control_server.h"
-#include "monitor/discovery_job.h"
 #include "monitor/monitor.h"
 #include "policy/roles.h"
 
@@ -16,11 +15,14 @@ struct job {
 	struct monitor *m;
 	struct job *next;
 	struct ctl_peer *peer;          /* NULL once the client has gone */
-	struct ctl_discovery_st req;
-	struct discovery_run *run;      /* NULL while queued */
+	const struct job_ops *ops;
+	void *run;                      /* NULL while queued */
 	struct loop_watch watch;
 	struct loop_timer deadline;
 	long long queued_ms;
+	char label[CTL_PORTAL_MAX + CTL_ISCSI_NAME_MAX + 8];
+	size_t req_size;
+	_Alignas(max_align_t) unsigned char req[];
 };
 
 struct workers {
@@ -63,7 +65,7 @@ static void job_free(struct job *j)
 	if (j->run) {
 		loop_watch_del(j->m->loop, &j->watch);
 		loop_timer_cancel(j->m->loop, &j->deadline);
-		discovery_run_free(j->run);
+		j->ops->free_run(j->run);
 	}
 	free(j);
 }
@@ -76,7 +78,7 @@ static void job_complete(struct job *j)
 
 	loop_watch_del(m->loop, &j->watch);
 	loop_timer_cancel(m->loop, &j->deadline);
-	discovery_job_finish(m, j->run, &j->req, j->peer);
+	j->ops->finish(m, j->run, j->req, j->peer);
 	unlink_job(&w->live, j);
 	w->nlive--;
 	job_free(j);
@@ -85,16 +87,17 @@ static void job_complete(struct job *j)
 
 /* After every driver call: the run may have moved to another descriptor
  * or another deadline. */
-static void job_rearm(struct job *j, enum discovery_progress progress)
+static void job_rearm(struct job *j, bool done)
 {
-	if (progress == DISCOVERY_DONE || discovery_run_done(j->run)) {
+	short events = 0;
+	int fd = done ? -1 : j->ops->fd(j->run, &events);
+	if (fd < 0) {
 		job_complete(j);
 		return;
 	}
-	short events = 0;
-	j->watch.fd = discovery_run_fd(j->run, &events);
+	j->watch.fd = fd;
 	j->watch.events = events;
-	loop_timer_arm(j->m->loop, &j->deadline, (long long)discovery_run_deadline(j->run));
+	loop_timer_arm(j->m->loop, &j->deadline, (long long)j->ops->deadline(j->run));
 }
 
 static void job_event(struct loop_watch *w, short revents)
@@ -102,14 +105,14 @@ static void job_event(struct loop_watch *w, short revents)
 	struct job *j = (struct job *)((char *)w - offsetof(struct job, watch));
 	(void)revents;
 
-	job_rearm(j, discovery_run_on_ready(j->run));
+	job_rearm(j, j->ops->on_ready(j->run));
 }
 
 static void job_deadline(struct loop_timer *t)
 {
 	struct job *j = (struct job *)((char *)t - offsetof(struct job, deadline));
 
-	job_rearm(j, discovery_run_on_timeout(j->run));
+	job_rearm(j, j->ops->on_timeout(j->run));
 }
 
 static void job_start(struct job *j)
@@ -123,18 +126,18 @@ static void job_start(struct job *j)
 	j->watch.fd = -1;
 	j->watch.on_event = job_event;
 	j->deadline.on_expire = job_deadline;
-	j->run = discovery_job_start(m, &j->req, j->peer);
+	j->run = j->ops->start(m, j->req, j->peer);
 	if (!j->run) {
-		/* discovery_job_start() has answered the client. */
+		/* start() has answered the client. */
 		unlink_job(&w->live, j);
 		w->nlive--;
 		job_free(j);
 		return;
 	}
 	loop_watch_add(m->loop, &j->watch);
-	log_debug(1, "discovery of %s started (%u of %u workers busy)", j->req.portal, w->nlive,
-		  m->settings.max_workers);
-	job_rearm(j, DISCOVERY_PENDING);
+	log_debug(1, "%s job %s started (%u of %u workers busy)", worker_role_name(j->ops->role),
+		  j->label, w->nlive, m->settings.max_workers);
+	job_rearm(j, false);
 }
 
 void workers_pump(struct monitor *m)
@@ -168,32 +171,42 @@ static void job_peer_gone(void *arg)
 	for (struct job *q = w->queue; q; q = q->next)
 		w->queue_tail = q;
 	w->nqueued--;
-	log_debug(1, "discovery of %s dropped from the queue: its client left", j->req.portal);
+	log_debug(1, "%s job %s dropped from the queue: its client left",
+		  worker_role_name(j->ops->role), j->label);
 	job_free(j);
 }
 
-void workers_submit_discovery(struct monitor *m, struct ctl_peer *p,
-			      const struct ctl_discovery_st *req)
+void workers_submit(struct monitor *m, struct ctl_peer *p, const struct job_ops *ops,
+		    const void *req, size_t req_size)
 {
 	struct workers *w = m->workers;
+	char label[sizeof(((struct job *)0)->label)];
 
+	ops->label(req, label, sizeof(label));
 	if (w->nqueued >= WORKERS_QUEUE_MAX) {
-		log_warn("discovery of %s for %s refused: %u jobs already queued", req->portal,
-			 ctl_peer_who(p), w->nqueued);
-		ctl_peer_finish(p, ISCSI_ERR_BUSY, "iscsid is busy: %u discoveries queued",
-				w->nqueued);
+		log_warn("%s job %s for %s refused: %u jobs already queued",
+			 worker_role_name(ops->role), label, p ? ctl_peer_who(p) : "iscsid",
+			 w->nqueued);
+		if (p)
+			ctl_peer_finish(p, ISCSI_ERR_BUSY, "iscsid is busy: %u jobs queued",
+					w->nqueued);
 		return;
 	}
-	struct job *j = calloc(1, sizeof(*j));
+	struct job *j = req_size <= WORKERS_REQ_MAX ? calloc(1, sizeof(*j) + req_size) : NULL;
 	if (!j) {
-		ctl_peer_finish(p, ISCSI_ERR_NOMEM, "iscsid: out of memory");
+		if (p)
+			ctl_peer_finish(p, ISCSI_ERR_NOMEM, "iscsid: out of memory");
 		return;
 	}
 	j->m = m;
 	j->peer = p;
-	j->req = *req;
+	j->ops = ops;
+	memcpy(j->req, req, req_size);
+	j->req_size = req_size;
+	snprintf(j->label, sizeof(j->label), "%s", label);
 	j->queued_ms = loop_now_ms();
-	ctl_peer_link(p, j, job_peer_gone);
+	if (p)
+		ctl_peer_link(p, j, job_peer_gone);
 	if (w->queue_tail)
 		w->queue_tail->next = j;
 	else
@@ -201,9 +214,22 @@ void workers_submit_discovery(struct monitor *m, struct ctl_peer *p,
 	w->queue_tail = j;
 	w->nqueued++;
 	if (w->nlive >= m->settings.max_workers)
-		log_debug(1, "discovery of %s queued: %u of %u workers busy, %u waiting",
-			  req->portal, w->nlive, m->settings.max_workers, w->nqueued);
+		log_debug(1, "%s job %s queued: %u of %u workers busy, %u waiting",
+			  worker_role_name(ops->role), label, w->nlive, m->settings.max_workers,
+			  w->nqueued);
 	workers_pump(m);
+}
+
+bool workers_find(const struct monitor *m, const struct job_ops *ops,
+		  bool (*fn)(const void *req, void *arg), void *arg)
+{
+	const struct job *lists[] = { m->workers->live, m->workers->queue };
+
+	for (size_t i = 0; i < 2; i++)
+		for (const struct job *j = lists[i]; j; j = j->next)
+			if (j->ops == ops && fn(j->req, arg))
+				return true;
+	return false;
 }
 
 static void describe(const struct job *j, struct ctl_peer *p, long long now)
@@ -212,10 +238,10 @@ static void describe(const struct job *j, struct ctl_peer *p, long long now)
 
 	ctl_msg_init(&r, CTL_MSG_WORKER_INFO);
 	struct ctl_worker_info *wi = &r.u.worker_info;
-	wi->pid = j->run ? (uint32_t)discovery_run_worker_pid(j->run) : 0;
-	snprintf(wi->role, sizeof(wi->role), "%s", worker_role_name(ROLE_DISCOVERY));
+	wi->pid = j->run ? (uint32_t)j->ops->worker_pid(j->run) : 0;
+	snprintf(wi->role, sizeof(wi->role), "%s", worker_role_name(j->ops->role));
 	snprintf(wi->state, sizeof(wi->state), "%s", j->run ? "running" : "queued");
-	snprintf(wi->job, sizeof(wi->job), "%s", j->req.portal);
+	snprintf(wi->job, sizeof(wi->job), "%.*s", (int)sizeof(wi->job) - 1, j->label);
 	long long age = now - j->queued_ms;
 	wi->age_ms = age < 0 ? 0 : age > 0xffffffffLL ? 0xffffffffu : (uint32_t)age;
 	ctl_peer_send(p, &r);
@@ -246,8 +272,8 @@ void workers_stop_all(struct monitor *m)
 			lists[i] = j->next;
 			if (j->peer)
 				ctl_peer_finish(j->peer, ISCSI_ERR_ISCSID_COMM_ERR,
-						"iscsid stopped before the discovery of %s finished",
-						j->req.portal);
+						"iscsid stopped before the %s job %s finished",
+						worker_role_name(j->ops->role), j->label);
 			job_free(j);
 		}
 	}
