@@ -19,7 +19,7 @@ struct worker_rule {
 /* Each role is a straight line: NEW -HELLO-> READY -job-> RUNNING
  * -result-> DONE. LOG is allowed until the final message; after it the
  * worker has nothing more to say. Rows for messages the monitor sends
- * (DISC_START) let both sides walk the same table. */
+ * (DISC_START, LOGIN_START) let both sides walk the same table. */
 static const struct worker_rule rules[] = {
 	/* role            states                              message          next        */
 	{ ROLE_DISCOVERY, IN(WS_NEW),                          MSG_HELLO,       WS_READY,   ONCE },
@@ -31,7 +31,11 @@ static const struct worker_rule rules[] = {
 	{ ROLE_DISCOVERY, IN(WS_RUNNING),                      MSG_DISC_ERROR,  WS_DONE,    ONCE },
 
 	{ ROLE_LOGIN,     IN(WS_NEW),                          MSG_HELLO,       WS_READY,   ONCE },
-	{ ROLE_LOGIN,     IN(WS_NEW) | IN(WS_READY),           MSG_LOG,         STAY,       MANY },
+	{ ROLE_LOGIN,     IN(WS_NEW) | IN(WS_READY) | IN(WS_RUNNING),
+	                                                       MSG_LOG,         STAY,       MANY },
+	{ ROLE_LOGIN,     IN(WS_READY),                        MSG_LOGIN_START, WS_RUNNING, ONCE },
+	{ ROLE_LOGIN,     IN(WS_RUNNING),                      MSG_LOGIN_DONE,  WS_DONE,    ONCE },
+	{ ROLE_LOGIN,     IN(WS_RUNNING),                      MSG_LOGIN_ERROR, WS_DONE,    ONCE },
 };
 
 void worker_track_init(struct worker_track *t, enum worker_role role)

@@ -33,7 +33,7 @@
 
 /* Raised whenever a layout changes: HELLO refuses a worker binary built
  * from another version than the monitor (a half-upgraded install). */
-#define MSG_PROTO_VERSION 4
+#define MSG_PROTO_VERSION 5
 
 /* RFC 3720 3.2.6.1: an iSCSI name is at most 223 bytes. */
 #define MSG_ISCSI_NAME_MAX 223
@@ -54,7 +54,10 @@ enum msg_log_level {
 	M(3, DISC_START,  disc_start,  MSG_BY_MONITOR, MSG_FD_ONE)           \
 	M(7, DISC_RECORDS, disc_records, MSG_BY_WORKER, MSG_FD_NONE)         \
 	M(5, DISC_DONE,   disc_done,   MSG_BY_WORKER,  MSG_FD_NONE)          \
-	M(6, DISC_ERROR,  disc_error,  MSG_BY_WORKER,  MSG_FD_NONE)
+	M(6, DISC_ERROR,  disc_error,  MSG_BY_WORKER,  MSG_FD_NONE)          \
+	M(8, LOGIN_START, login_start, MSG_BY_MONITOR, MSG_FD_ONE)           \
+	M(9, LOGIN_DONE,  login_done,  MSG_BY_WORKER,  MSG_FD_NONE)          \
+	M(10, LOGIN_ERROR, login_error, MSG_BY_WORKER, MSG_FD_NONE)
 
 /* Retired codes, never to be given to another message: 4 (DISC_RECORD,
  * one portal per frame, before protocol 4 batched them). */
@@ -108,5 +111,91 @@ enum msg_log_level {
 #define MSG_FIELDS_DISC_ERROR(F)                                             \
 	F(U32, code, ISCSI_ERR, ISCSI_ERR_SESSION_NOT_CONNECTED)             \
 	F(STR, reason, 1, 255)
+
+/* RFC 7143 ranges of the negotiated numbers (section 13). */
+#define MSG_DSL_MIN 512
+#define MSG_DSL_MAX 16777215
+
+/* Monitor to login worker: the TCP connection to the portal (connected
+ * by the monitor, which keeps its own descriptor of it: after the login
+ * the kernel takes the connection over) and the offer, built from the
+ * node record by login/offer.h. No secret ever travels here: CHAP goes
+ * through the monitor (not yet supported, so auth is always None).
+ * isid: the 6 bytes, big-endian, in the low 48 bits. tsih 0 starts a new
+ * session. Digests are enum neg_digest_pref (None, CRC32C, CRC32C,None,
+ * None,CRC32C). portal is for messages only. */
+#define MSG_FIELDS_LOGIN_START(F)                                            \
+	F(STR, initiator_name, 1, MSG_ISCSI_NAME_MAX)                        \
+	F(STR, initiator_alias, 0, 255)                                      \
+	F(STR, target_name, 1, MSG_ISCSI_NAME_MAX)                           \
+	F(STR, portal, 1, MSG_ADDRESS_MAX + 8)                               \
+	F(U64, isid, 0, 0xffffffffffffull)                                   \
+	F(U16, tsih, 0, 65535)                                               \
+	F(U16, cid, 0, 65535)                                                \
+	F(U32, cmdsn, 0, 4294967295LL)                                        \
+	F(U8, header_digest, 0, 3)                                           \
+	F(U8, data_digest, 0, 3)                                             \
+	F(U32, max_recv_dsl, MSG_DSL_MIN, MSG_DSL_MAX)                       \
+	F(U32, max_burst, MSG_DSL_MIN, MSG_DSL_MAX)                          \
+	F(U32, first_burst, MSG_DSL_MIN, MSG_DSL_MAX)                        \
+	F(U32, max_connections, 1, 65535)                                    \
+	F(U32, max_outstanding_r2t, 1, 65535)                                \
+	F(U32, time2wait, 0, 3600)                                           \
+	F(U32, time2retain, 0, 3600)                                         \
+	F(U8, erl, 0, 2)                                                     \
+	F(U8, initial_r2t, 0, 1)                                             \
+	F(U8, immediate_data, 0, 1)                                          \
+	F(U8, data_pdu_in_order, 0, 1)                                       \
+	F(U8, data_seq_in_order, 0, 1)                                       \
+	F(U32, timeout_ms, 1, 3600000)
+
+/* The login reached full feature phase: every negotiated value and the
+ * sequence numbers the kernel continues with. The worker has stopped
+ * using the socket. tpgt_given 0: the target declared no
+ * TargetPortalGroupTag (tpgt 0). The monitor checks all of it against
+ * the offer (login/check.h); the ranges here are only the RFC's. */
+#define MSG_FIELDS_LOGIN_DONE(F)                                             \
+	F(U8, header_digest, 0, 1)                                           \
+	F(U8, data_digest, 0, 1)                                             \
+	F(U32, max_recv_dsl, MSG_DSL_MIN, MSG_DSL_MAX)                       \
+	F(U32, max_xmit_dsl, MSG_DSL_MIN, MSG_DSL_MAX)                       \
+	F(U32, max_burst, MSG_DSL_MIN, MSG_DSL_MAX)                          \
+	F(U32, first_burst, MSG_DSL_MIN, MSG_DSL_MAX)                        \
+	F(U32, max_connections, 1, 65535)                                    \
+	F(U32, max_outstanding_r2t, 1, 65535)                                \
+	F(U32, time2wait, 0, 3600)                                           \
+	F(U32, time2retain, 0, 3600)                                         \
+	F(U8, erl, 0, 2)                                                     \
+	F(U8, initial_r2t, 0, 1)                                             \
+	F(U8, immediate_data, 0, 1)                                          \
+	F(U8, data_pdu_in_order, 0, 1)                                       \
+	F(U8, data_seq_in_order, 0, 1)                                       \
+	F(U16, tpgt, 0, 65535)                                               \
+	F(U8, tpgt_given, 0, 1)                                              \
+	F(STR, target_alias, 0, 255)                                         \
+	F(U16, tsih, 1, 65535)                                               \
+	F(U32, cmdsn, 0, 4294967295LL)                                        \
+	F(U32, exp_statsn, 0, 4294967295LL)                                   \
+	F(U32, exp_cmdsn, 0, 4294967295LL)                                    \
+	F(U32, max_cmdsn, 0, 4294967295LL)
+
+/* The login failed: an exit code (login/driver.h), one line, whether a
+ * later attempt may succeed, the last Login Response's status (0/0 when
+ * the failure was not a status), and for a redirect (status class 1,
+ * redirect 1) where the target sent us: host as the target wrote it (a
+ * DNS name or an address, without brackets), port, and the portal group
+ * when given. The monitor does not follow redirects yet. */
+#define MSG_FIELDS_LOGIN_ERROR(F)                                            \
+	F(U32, code, ISCSI_ERR, ISCSI_ERR_SESSION_NOT_CONNECTED)             \
+	F(STR, reason, 1, 255)                                               \
+	F(U8, retryable, 0, 1)                                               \
+	F(U8, status_class, 0, 255)                                          \
+	F(U8, status_detail, 0, 255)                                         \
+	F(U8, redirect, 0, 1)                                                \
+	F(U8, redirect_permanent, 0, 1)                                      \
+	F(STR, redirect_host, 0, MSG_ADDRESS_MAX)                            \
+	F(U16, redirect_port, 0, 65535)                                      \
+	F(U16, redirect_tpgt, 0, 65535)                                      \
+	F(U8, redirect_tpgt_given, 0, 1)
 
 #endif

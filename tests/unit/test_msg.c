@@ -62,6 +62,46 @@ static void sample(struct msg *m, enum msg_type type)
 		m->u.disc_error.code = ISCSI_ERR_LOGIN_AUTH_FAILED;
 		strcpy(m->u.disc_error.reason, "authentication failed");
 		break;
+	case MSG_LOGIN_START:
+		strcpy(m->u.login_start.initiator_name, "iqn.2004-10.org.example:host1");
+		strcpy(m->u.login_start.target_name, "iqn.2001-04.com.example:disk1");
+		strcpy(m->u.login_start.portal, "192.0.2.10:3260");
+		m->u.login_start.isid = 0x00023d000001ull;
+		m->u.login_start.header_digest = 2;
+		m->u.login_start.max_recv_dsl = 262144;
+		m->u.login_start.max_burst = 16776192;
+		m->u.login_start.first_burst = 262144;
+		m->u.login_start.max_connections = 1;
+		m->u.login_start.max_outstanding_r2t = 1;
+		m->u.login_start.time2wait = 2;
+		m->u.login_start.immediate_data = 1;
+		m->u.login_start.data_pdu_in_order = 1;
+		m->u.login_start.data_seq_in_order = 1;
+		m->u.login_start.timeout_ms = 30000;
+		m->fd = 0;
+		break;
+	case MSG_LOGIN_DONE:
+		m->u.login_done.header_digest = 1;
+		m->u.login_done.max_recv_dsl = 262144;
+		m->u.login_done.max_xmit_dsl = 8192;
+		m->u.login_done.max_burst = 262144;
+		m->u.login_done.first_burst = 65536;
+		m->u.login_done.max_connections = 1;
+		m->u.login_done.max_outstanding_r2t = 1;
+		m->u.login_done.time2wait = 2;
+		m->u.login_done.tpgt = 1;
+		m->u.login_done.tpgt_given = 1;
+		m->u.login_done.tsih = 0x1234;
+		m->u.login_done.cmdsn = 0xfffffff0u;
+		m->u.login_done.exp_cmdsn = 0xfffffff0u;
+		m->u.login_done.max_cmdsn = 0x10;
+		break;
+	case MSG_LOGIN_ERROR:
+		m->u.login_error.code = ISCSI_ERR_FATAL_LOGIN;
+		strcpy(m->u.login_error.reason, "target not found");
+		m->u.login_error.status_class = 2;
+		m->u.login_error.status_detail = 3;
+		break;
 	}
 }
 
