@@ -69,6 +69,7 @@ struct ksys_session {
 	char initiator_name[KSYS_NAME_MAX];
 	char netdev[KSYS_STR_MAX];      /* host's netdev ("" or "default" unknown) */
 	char hwaddress[KSYS_STR_MAX];
+	char host_state[KSYS_STR_MAX];  /* scsi_host's state: "running", ... ("" unknown) */
 	char session_state[KSYS_STR_MAX];       /* "LOGGED_IN", "FAILED", "FREE" */
 	char conn_state[KSYS_STR_MAX];  /* "up", "down", "failed", "bound", "cleaning up" */
 	char isid[13];                  /* 12 hex digits, "" unknown */
@@ -106,6 +107,11 @@ int ksys_path(char *out, size_t size, const char *p);
  * for NETLINK_ISCSI. 0, 1 when the transport is not registered (module
  * not loaded), -1 on error. */
 int ksys_transport_handle(const char *transport, uint64_t *handle, char *err, size_t errlen);
+
+/* The iSCSI transport class's version ("2.0-870", from
+ * /sys/module/scsi_transport_iscsi/version), printed by -m session -P 3.
+ * 0, or -1 (not loaded, unreadable) with out "". */
+int ksys_transport_class_version(char *out, size_t size);
 
 /* Is the transport's class registered at all (scsi_transport_iscsi
  * loaded): /sys/class/iscsi_transport exists. */
