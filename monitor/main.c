@@ -24,6 +24,9 @@
 #include "monitor/daemon.h"
 #include "monitor/monitor.h"
 #include "monitor/pidfile.h"
+#include "monitor/kernel_link.h"
+#include "monitor/scan.h"
+#include "monitor/sessions.h"
 #include "monitor/signals.h"
 #include "monitor/workers.h"
 #include "policy/monitor_caps.h"
@@ -227,6 +230,10 @@ int main(int argc, char **argv)
 	}
 	if (!m->opts.foreground)
 		log_init("iscsid", LOG_TO_SYSLOG, m->opts.debug);
+	/* Sessions an earlier iscsid left up are taken over before the
+	 * first request, so a login cannot race them. */
+	kernel_link_start(m);
+	sessions_adopt(m);
 	daemon_ready(ready_fd, 0);
 	ready_fd = -1;
 	log_info("iscsid %s ready (pid %ld), control socket %s", ISCSID_VERSION, (long)getpid(),
@@ -236,6 +243,9 @@ int main(int argc, char **argv)
 out:
 	m->stopping = true;
 	workers_stop_all(m);
+	scan_stop_all(m);
+	sessions_forget_all(m);
+	kernel_link_close(m);
 	ctl_server_close(m);
 	if (m->loop)
 		signals_close(m);

@@ -17,6 +17,8 @@
 
 struct ctl_server;
 struct workers;
+struct kern;
+struct msession;
 
 struct monitor {
 	struct loop *loop;
@@ -31,6 +33,12 @@ struct monitor {
 	long long started_ms;
 	struct ctl_server *ctl;
 	struct workers *workers;
+	/* NETLINK_ISCSI, opened at start when the kernel has iSCSI loaded,
+	 * else at the first login (monitor/kernel_link.h). */
+	struct kern *kern;
+	struct loop_watch kern_watch;
+	struct msession *sessions;      /* monitor/sessions.h */
+	uint32_t isid_next;             /* ISID qualifier of the next new session */
 	bool stopping;
 };
 

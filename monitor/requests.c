@@ -7,6 +7,8 @@
 #include "base/log.h"
 #include "monitor/control_server.h"
 #include "monitor/discovery_job.h"
+#include "monitor/login_job.h"
+#include "monitor/sessions.h"
 #include "monitor/monitor.h"
 #include "monitor/workers.h"
 
@@ -55,6 +57,32 @@ static void do_discovery(struct monitor *m, struct ctl_peer *p, const struct ctl
 	workers_submit(m, p, &discovery_job_ops, &req->u.discovery_st, sizeof(req->u.discovery_st));
 }
 
+static void do_login(struct monitor *m, struct ctl_peer *p, const struct ctl_msg *req)
+{
+	login_job_submit(m, p, &req->u.login);
+}
+
+static void do_logout(struct monitor *m, struct ctl_peer *p, const struct ctl_msg *req)
+{
+	sessions_logout(m, p, req->u.logout.sid);
+}
+
+static void do_rescan(struct monitor *m, struct ctl_peer *p, const struct ctl_msg *req)
+{
+	sessions_rescan(m, p, req->u.session_rescan.sid);
+}
+
+static void do_stats(struct monitor *m, struct ctl_peer *p, const struct ctl_msg *req)
+{
+	sessions_stats(m, p, req->u.session_stats.sid);
+}
+
+static void do_session_list(struct monitor *m, struct ctl_peer *p, const struct ctl_msg *req)
+{
+	(void)req;
+	sessions_list(m, p);
+}
+
 typedef void (*request_fn)(struct monitor *m, struct ctl_peer *p, const struct ctl_msg *req);
 
 /* Indexed by the control table's dense index; a request without an entry
@@ -64,6 +92,11 @@ static const request_fn handlers[CTL_TYPE_COUNT] = {
 	[CTL_IDX_DISCOVERY_ST] = do_discovery,
 	[CTL_IDX_DAEMON_STATUS] = do_status,
 	[CTL_IDX_DAEMON_STOP] = do_stop,
+	[CTL_IDX_LOGIN] = do_login,
+	[CTL_IDX_LOGOUT] = do_logout,
+	[CTL_IDX_SESSION_RESCAN] = do_rescan,
+	[CTL_IDX_SESSION_STATS] = do_stats,
+	[CTL_IDX_SESSION_LIST] = do_session_list,
 };
 
 void request_dispatch(struct monitor *m, struct ctl_peer *p, const struct ctl_msg *req)

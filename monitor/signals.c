@@ -10,6 +10,7 @@
 
 #include "base/log.h"
 #include "monitor/monitor.h"
+#include "monitor/scan.h"
 #include "monitor/workers.h"
 
 static struct loop_watch sig_watch = { .fd = -1 };
@@ -39,7 +40,7 @@ int signals_block(void)
  * worker's status from its driver, so strays wait for a quiet moment. */
 static void reap_strays(struct monitor *m)
 {
-	if (workers_live(m) > 0)
+	if (workers_live(m) > 0 || scan_live(m) > 0)
 		return;
 	for (;;) {
 		int status;

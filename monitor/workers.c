@@ -78,7 +78,13 @@ static void job_complete(struct job *j)
 
 	loop_watch_del(m->loop, &j->watch);
 	loop_timer_cancel(m->loop, &j->deadline);
-	j->ops->finish(m, j->run, j->req, j->peer);
+	/* Unlinked before finish(): a kind may hand the client on to work
+	 * that outlives the job (a login's LUN scan) and link it there. */
+	struct ctl_peer *peer = j->peer;
+	if (peer)
+		ctl_peer_link(peer, NULL, NULL);
+	j->peer = NULL;
+	j->ops->finish(m, j->run, j->req, peer);
 	unlink_job(&w->live, j);
 	w->nlive--;
 	job_free(j);

@@ -1,0 +1,355 @@
+#include "monitor/login_job.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "base/log.h"
+#include "kernel/iscsi_nl.h"
+#include "login/driver.h"
+#include "login/offer.h"
+#include "monitor/control_server.h"
+#include "monitor/kernel_link.h"
+#include "monitor/monitor.h"
+#include "monitor/scan.h"
+#include "monitor/session_setup.h"
+#include "monitor/sessions.h"
+#include "monitor/workers.h"
+#include "proto/names.h"
+#include "records/db.h"
+#include "records/initiatorname.h"
+
+/* How long a login job waits for the database lock (iscsiadm writing);
+ * the event loop waits with it. */
+#define LOGIN_DB_LOCK_TIMEOUT_MS 3000
+
+struct login_job {
+	struct monitor *m;
+	struct ctl_login req;
+	struct rec *node;
+	struct login_run *run;
+	struct login_config offer;
+};
+
+static void answer(struct ctl_peer *peer, int code, const char *text)
+{
+	if (peer)
+		ctl_peer_finish(peer, code, "%s", text);
+}
+
+static int first_match(const struct rec *r, void *arg)
+{
+	struct rec **out = arg;
+	*out = rec_dup(r);
+	return 1;
+}
+
+/* The node record the request names (any tpgt). */
+static int load_node(const struct ctl_login *req, struct rec **node, char *err, size_t errlen)
+{
+	struct recdb *db;
+	struct rec_err rerr = { 0 };
+	struct rec_filter f = {
+		.kind = REC_NODE,
+		.target = req->target_name,
+		.addr = req->address,
+		.port = req->port,
+		.tpgt = REC_TPGT_ANY,
+		.iface = req->iface,
+	};
+
+	*node = NULL;
+	if (recdb_open(NULL, &db, &rerr) < 0) {
+		snprintf(err, errlen, "%s", rerr.msg);
+		return ISCSI_ERR_IDBM;
+	}
+	recdb_set_lock_timeout(db, LOGIN_DB_LOCK_TIMEOUT_MS);
+	int rc = recdb_foreach(db, &f, first_match, node, &rerr);
+	recdb_close(db);
+	if (rc < 0) {
+		snprintf(err, errlen, "%s", rerr.msg);
+		return ISCSI_ERR_IDBM;
+	}
+	if (!*node) {
+		snprintf(err, errlen, "no record for target %s portal %s,%u iface %s",
+			 req->target_name, req->address, req->port, req->iface);
+		return ISCSI_ERR_NO_OBJS_FOUND;
+	}
+	return 0;
+}
+
+/* A random ISID qualifier: two sessions to one target through the same
+ * portal group must not share an ISID (the target would take the second
+ * for a reinstatement of the first and drop it), and sessions taken over
+ * at start carry ISIDs this iscsid never chose. */
+static uint32_t isid_qualifier(struct monitor *m)
+{
+	uint32_t q = 0;
+	if (getrandom(&q, sizeof(q), GRND_NONBLOCK) != (ssize_t)sizeof(q))
+		q = ++m->isid_next ^ (uint32_t)getpid() << 8;
+	q &= LOGIN_ISID_QUALIFIER_MAX;
+	return q ? q : 1;
+}
+
+static void *job_start(struct monitor *m, const void *reqp, struct ctl_peer *peer)
+{
+	const struct ctl_login *req = reqp;
+	struct initiator_name iname;
+	struct rec_err rerr = { 0 };
+	char err[1024];         /* room for any record error and names; the answer is cut to one line */
+
+	struct login_job *lj = calloc(1, sizeof(*lj));
+	if (!lj) {
+		answer(peer, ISCSI_ERR_NOMEM, "iscsid: out of memory");
+		return NULL;
+	}
+	lj->m = m;
+	lj->req = *req;
+	int rc = load_node(req, &lj->node, err, sizeof(err));
+	if (rc == 0) {
+		const char *transport = rec_get(lj->node, "iface.transport_name");
+		if (transport && strcmp(transport, "tcp") != 0) {
+			snprintf(err, sizeof(err), "transport %s is not supported (only tcp)",
+				 transport);
+			rc = ISCSI_ERR_OP_NOT_SUPP;
+		}
+	}
+	/* The kernel first: without iSCSI support there is no point in a
+	 * login the target would see. */
+	if (rc == 0 && !kernel_link(m, err, sizeof(err)))
+		rc = ISCSI_ERR_TRANS_NOT_FOUND;
+	if (rc == 0 && initiatorname_read(m->opts.initiatorname_path, &iname, &rerr) < 0) {
+		snprintf(err, sizeof(err), "%s", rerr.msg);
+		rc = ISCSI_ERR_INVAL;
+	}
+	if (rc == 0)
+		rc = login_offer_build(lj->node, iname.name, iname.alias, isid_qualifier(m),
+				       &lj->offer, err, sizeof(err));
+	if (rc == 0) {
+		const char *netdev = rec_get(lj->node, "iface.net_ifacename");
+		struct login_params params = {
+			.offer = lj->offer,
+			.address = req->address,
+			.port = req->port,
+			.netdev = netdev,
+			.worker_uid = m->worker_uid,
+			.worker_gid = m->worker_gid,
+			.worker_root = m->empty_dir,
+			.worker_program = m->opts.worker_program,
+			.keep_stderr = m->opts.foreground,
+		};
+		lj->run = login_run_start(&params);
+		if (!lj->run) {
+			snprintf(err, sizeof(err), "iscsid: out of memory");
+			rc = ISCSI_ERR_NOMEM;
+		}
+	}
+	if (rc != 0) {
+		log_warn("login to %s at %s,%u: %s", req->target_name, req->address, req->port, err);
+		answer(peer, rc, err);
+		rec_free(lj->node);
+		free(lj);
+		return NULL;
+	}
+	return lj;
+}
+
+/* Answering after the scan: the client may leave meanwhile. */
+struct scan_wait {
+	struct ctl_peer *peer;
+	uint32_t sid;
+};
+
+static void scan_peer_gone(void *arg)
+{
+	((struct scan_wait *)arg)->peer = NULL;
+}
+
+static void send_entry(struct ctl_peer *p, uint32_t sid, const char *target)
+{
+	struct ctl_msg r;
+
+	ctl_msg_init(&r, CTL_MSG_SESSION_ENTRY);
+	r.u.session_entry.sid = sid;
+	snprintf(r.u.session_entry.state, sizeof(r.u.session_entry.state), "NO CHANGE");
+	snprintf(r.u.session_entry.target_name, sizeof(r.u.session_entry.target_name), "%s",
+		 target);
+	ctl_peer_send(p, &r);
+}
+
+static void scan_done(void *arg, bool ok, const char *why)
+{
+	struct scan_wait *w = arg;
+
+	if (!ok)
+		log_warn("session %u: %s", w->sid, why);
+	if (w->peer) {
+		ctl_peer_link(w->peer, NULL, NULL);
+		ctl_peer_finish(w->peer, ISCSI_SUCCESS, "%s", "");
+	}
+	free(w);
+}
+
+/* Logged in and handed over: register, scan, answer. */
+static void session_up(struct login_job *lj, const struct session_made *ms,
+		       struct ctl_peer *peer)
+{
+	struct monitor *m = lj->m;
+	struct msession *s = sessions_add(m, ms->sid, ms->cid, ms->host_no);
+
+	if (s) {
+		snprintf(s->target_name, sizeof(s->target_name), "%s", lj->req.target_name);
+		snprintf(s->address, sizeof(s->address), "%s", lj->req.address);
+		s->port = lj->req.port;
+		snprintf(s->iface, sizeof(s->iface), "%s", lj->req.iface);
+		long long tpgt;
+		s->tpgt = rec_get_int(lj->node, "node.tpgt", &tpgt) == 0 ? (int)tpgt : -1;
+	}
+	log_info("session %u to %s at %s,%u (iface %s) logged in; host%u", ms->sid,
+		 lj->req.target_name, lj->req.address, lj->req.port, lj->req.iface, ms->host_no);
+	if (peer)
+		send_entry(peer, ms->sid, lj->req.target_name);
+	const char *scan = rec_get(lj->node, "node.session.scan");
+	if (scan && strcmp(scan, "manual") == 0) {
+		answer(peer, ISCSI_SUCCESS, "");
+		return;
+	}
+	struct scan_wait *w = calloc(1, sizeof(*w));
+	bool wait = peer && !(lj->req.flags & CTL_LOGIN_F_NO_WAIT);
+	if (w) {
+		w->peer = wait ? peer : NULL;
+		w->sid = ms->sid;
+		if (scan_start(m, ms->host_no, scan_done, w) == 0) {
+			if (wait)
+				ctl_peer_link(peer, w, scan_peer_gone);
+			else
+				answer(peer, ISCSI_SUCCESS, "");
+			return;
+		}
+		free(w);
+	}
+	log_warn("session %u: could not start the LUN scan", ms->sid);
+	answer(peer, ISCSI_SUCCESS, "");
+}
+
+static void job_finish(struct monitor *m, void *run, const void *reqp, struct ctl_peer *peer)
+{
+	struct login_job *lj = run;
+	const struct ctl_login *req = reqp;
+	const struct login_run_result *res = login_run_result(lj->run);
+	char err[256];
+
+	if (!res) {
+		answer(peer, ISCSI_ERR_INTERNAL, "login ended without a result");
+		return;
+	}
+	if (res->code != ISCSI_SUCCESS) {
+		log_warn("login to %s at %s,%u failed: %s", req->target_name, req->address,
+			 req->port, res->message);
+		answer(peer, res->code, res->message);
+		return;
+	}
+	int fd = login_run_take_socket(lj->run);
+	struct kern *k = kernel_link(m, err, sizeof(err));
+	struct session_setup setup = {
+		.node = lj->node,
+		.offer = &lj->offer,
+		.neg = &res->neg,
+		.address = req->address,
+		.port = req->port,
+		.sockfd = fd,
+	};
+	struct session_made ms;
+	int rc = !k ? ISCSI_ERR_TRANS_NOT_FOUND
+		    : session_setup(k, &setup, &ms, err, sizeof(err)) < 0 ? ISCSI_ERR_INTERNAL : 0;
+	/* The kernel holds its own reference to the socket now (or the
+	 * setup failed and the connection is to be dropped). */
+	if (fd >= 0)
+		close(fd);
+	if (rc != 0) {
+		log_error("login to %s at %s,%u: %s", req->target_name, req->address, req->port,
+			  err);
+		answer(peer, rc, err);
+		return;
+	}
+	session_up(lj, &ms, peer);
+}
+
+static int job_fd(const void *run, short *events)
+{
+	return login_run_fd(((const struct login_job *)run)->run, events);
+}
+
+static uint64_t job_deadline(const void *run)
+{
+	return login_run_deadline(((const struct login_job *)run)->run);
+}
+
+static bool job_on_ready(void *run)
+{
+	struct login_run *r = ((struct login_job *)run)->run;
+	return login_run_on_ready(r) == LOGIN_RUN_DONE || login_run_done(r);
+}
+
+static bool job_on_timeout(void *run)
+{
+	struct login_run *r = ((struct login_job *)run)->run;
+	return login_run_on_timeout(r) == LOGIN_RUN_DONE || login_run_done(r);
+}
+
+static pid_t job_worker_pid(const void *run)
+{
+	return login_run_worker_pid(((const struct login_job *)run)->run);
+}
+
+static void job_free_run(void *run)
+{
+	struct login_job *lj = run;
+
+	login_run_free(lj->run);
+	rec_free(lj->node);
+	free(lj);
+}
+
+static void job_label(const void *reqp, char *out, size_t size)
+{
+	const struct ctl_login *req = reqp;
+	snprintf(out, size, "%s %s,%u", req->target_name, req->address, req->port);
+}
+
+static const struct job_ops login_job_ops = {
+	.role = ROLE_LOGIN,
+	.start = job_start,
+	.fd = job_fd,
+	.deadline = job_deadline,
+	.on_ready = job_on_ready,
+	.on_timeout = job_on_timeout,
+	.worker_pid = job_worker_pid,
+	.finish = job_finish,
+	.free_run = job_free_run,
+	.label = job_label,
+};
+
+static bool same_record(const void *reqp, void *arg)
+{
+	const struct ctl_login *a = reqp, *b = arg;
+	return iscsi_name_equal(a->target_name, b->target_name) && a->port == b->port &&
+	       strcmp(a->address, b->address) == 0 && strcmp(a->iface, b->iface) == 0;
+}
+
+void login_job_submit(struct monitor *m, struct ctl_peer *p, const struct ctl_login *req)
+{
+	struct ctl_login copy = *req;
+
+	if (workers_find(m, &login_job_ops, same_record, &copy) ||
+	    sessions_record_has_session(m, req->target_name, req->address, req->port, req->iface)) {
+		log_info("login to %s at %s,%u refused: a session exists or is being made",
+			 req->target_name, req->address, req->port);
+		ctl_peer_finish(p, ISCSI_ERR_SESS_EXISTS, "%s: 1 session requested, but 1 already present.",
+				req->iface);
+		return;
+	}
+	workers_submit(m, p, &login_job_ops, req, sizeof(*req));
+}
