@@ -1,32 +1,39 @@
-/* -m node: the node record operations. Login, logout, rescan and stats
- * of node mode need iscsid and are refused as such. */
+/* -m node: the node record operations, and login, logout, rescan and
+ * stats of the records' sessions. */
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "adm/login_ops.h"
 #include "adm/modes.h"
 #include "adm/msg.h"
 #include "adm/print.h"
 #include "adm/select.h"
+#include "adm/session_ops.h"
 #include "base/exitcodes.h"
 #include "records/db.h"
 
-static int refuse_daemon_options(const struct adm_opts *o)
+/* Login, logout, rescan and stats: open-iscsi's checks first, then the
+ * session operation (adm/login_ops.h, adm/session_ops.h). -1 when none
+ * was asked for. */
+static int session_operation(const struct adm_opts *o)
 {
-	if (o->login)
-		return adm_needs_iscsid("login (--login)");
-	if (o->logout)
-		return adm_needs_iscsid("logout (--logout)");
 	if (o->loginall)
-		return adm_needs_iscsid("login (--loginall)");
+		return adm_node_loginall(o);
 	if (o->logoutall)
-		return adm_needs_iscsid("logout (--logoutall)");
+		return adm_node_logoutall(o);
+	if (o->login && o->logout)
+		return adm_fail(ISCSI_ERR_INVAL, "Invalid parameters. Both login and logout passed in");
+	if ((o->login || o->logout) && o->ops)
+		return adm_fail(ISCSI_ERR_INVAL, "Invalid parameters. Login/logout and op passed in");
 	if (o->rescan)
-		return adm_needs_iscsid("session rescan (--rescan)");
+		return adm_node_rescan(o);
 	if (o->stats)
-		return adm_needs_iscsid("session statistics (--stats)");
-	if (o->no_wait)
-		return adm_needs_iscsid("login (--no_wait)");
-	return 0;
+		return adm_node_stats(o);
+	if (o->logout)
+		return adm_node_logout(o);
+	if (o->login)
+		return adm_node_login(o);
+	return -1;
 }
 
 static int node_list(struct recdb *db, int level)
@@ -159,7 +166,7 @@ int adm_mode_node(const struct adm_opts *o)
 	struct portal p;
 	int op, rc;
 
-	if ((rc = refuse_daemon_options(o)))
+	if ((rc = session_operation(o)) >= 0)
 		return rc;
 	op = adm_single_op(o, ADM_OP_NEW | ADM_OP_DELETE | ADM_OP_UPDATE | ADM_OP_SHOW);
 	if (op < 0)
