@@ -1,7 +1,6 @@
 #include "discovery/driver.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -9,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -18,7 +16,7 @@
 #include "discovery/driver_net.h"
 #include "discovery/driver_impl.h"
 #include "privsep/msg.h"
-#include "privsep/spawn.h"
+#include "privsep/tcp_connect.h"
 
 uint64_t discovery_now_ms(void)
 {
@@ -42,37 +40,12 @@ void drv_close_fd(int *fd)
 	*fd = -1;
 }
 
-/* Waits for the worker; *status gets its wait status. */
-static void reap(struct discovery_run *r, int *status)
-{
-	int st = 0;
-
-	if (r->pid <= 0) {
-		if (status)
-			*status = 0;
-		return;
-	}
-	while (waitpid(r->pid, &st, 0) < 0 && errno == EINTR)
-		;
-	if (status)
-		*status = st;
-	r->pid = 0;
-}
-
-static void kill_worker(struct discovery_run *r)
-{
-	if (r->pid > 0)
-		kill(r->pid, SIGKILL);
-	reap(r, NULL);
-}
-
 enum discovery_progress drv_finish(struct discovery_run *r, int code, const char *fmt, ...)
 {
 	va_list ap;
 
-	kill_worker(r);
+	worker_job_stop(&r->job);
 	drv_close_fd(&r->sock);
-	drv_close_fd(&r->chan);
 	r->res.code = code;
 	if (code == ISCSI_SUCCESS) {
 		r->res.message[0] = '\0';
@@ -88,7 +61,7 @@ enum discovery_progress drv_finish(struct discovery_run *r, int code, const char
 
 enum discovery_progress drv_reject_worker(struct discovery_run *r, const char *why)
 {
-	log_debug(1, "discovery worker %d for %s killed: %s", (int)r->pid, r->portal, why);
+	log_debug(1, "discovery worker %d for %s killed: %s", (int)r->job.pid, r->portal, why);
 	return drv_finish(r, ISCSI_ERR_CHILD_TERMINATED, "discovery worker killed: %s", why);
 }
 
@@ -99,46 +72,24 @@ static char *dup_or_empty(const char *s)
 
 static int start_worker(struct discovery_run *r)
 {
-	struct sandbox_conf conf = {
+	/* Room for a whole answer's records in the channel, so the worker
+	 * streams them without waiting for us between messages. */
+	struct worker_job_conf conf = {
 		.role = ROLE_DISCOVERY,
 		.uid = r->p.worker_uid,
 		.gid = r->p.worker_gid,
-		.root_dir = r->root,
-		.nfds = 1,
+		.root = r->root,
+		.program = r->program,
+		.keep_stderr = r->p.keep_stderr,
 		.seccomp_trap = r->p.seccomp_trap,
+		.sndbuf = 4 << 20,
 	};
-	int sv[2];
 	char err[256];
 
-	if (msg_channel(sv) < 0) {
-		drv_finish(r, ISCSI_ERR_INTERNAL, "discovery: channel: %s", strerror(errno));
-		return -1;
-	}
-	/* Room for a whole answer's records in the channel, so the worker
-	 * streams them without waiting for us between messages. Best effort:
-	 * without it the worker only blocks more often. */
-	int sndbuf = 4 << 20;
-	setsockopt(sv[1], SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
-	struct spawn_req req = {
-		.program = r->program,
-		.conf = &conf,
-		.fds = &sv[1],
-		.keep_stderr = r->p.keep_stderr,
-	};
-	r->pid = spawn_worker(&req, err, sizeof(err));
-	close(sv[1]);
-	r->chan = sv[0];
-	if (r->pid < 0) {
-		r->pid = 0;
+	if (worker_job_spawn(&r->job, &conf, err, sizeof(err)) < 0) {
 		drv_finish(r, ISCSI_ERR_INTERNAL, "discovery: %s", err);
 		return -1;
 	}
-	/* Drained until EAGAIN after each poll wake-up. */
-	if (fcntl(r->chan, F_SETFL, fcntl(r->chan, F_GETFL) | O_NONBLOCK) < 0) {
-		drv_finish(r, ISCSI_ERR_INTERNAL, "discovery: channel: %s", strerror(errno));
-		return -1;
-	}
-	worker_track_init(&r->track, ROLE_DISCOVERY);
 	r->state = RS_WORKER;
 	return 0;
 }
@@ -158,7 +109,8 @@ struct discovery_run *discovery_run_start(const struct discovery_params *params)
 
 	if (!r)
 		return NULL;
-	r->sock = r->chan = -1;
+	r->sock = -1;
+	worker_job_init(&r->job);
 	r->p = *params;
 	r->portal = dup_or_empty(params->portal);
 	r->iname = dup_or_empty(params->initiator_name);
@@ -206,8 +158,8 @@ struct discovery_run *discovery_run_start(const struct discovery_params *params)
 		drv_finish(r, code, "%s", line);
 		return r;
 	}
-	r->sock = dnet_connect(r->res.portal_addr, r->res.portal_port, &pending, &code,
-			       r->res.message, sizeof(r->res.message));
+	r->sock = tcp_connect_start(r->res.portal_addr, r->res.portal_port, NULL, &pending, &code,
+				    r->res.message, sizeof(r->res.message));
 	if (r->sock < 0) {
 		char line[DISCOVERY_MSG_MAX];
 		snprintf(line, sizeof(line), "%s", r->res.message);
@@ -229,7 +181,7 @@ int discovery_run_fd(const struct discovery_run *r, short *events)
 	case RS_WORKER:
 	case RS_EXITING:
 		*events = POLLIN;
-		return r->chan;
+		return r->job.chan;
 	default:
 		*events = 0;
 		return -1;
@@ -255,7 +207,7 @@ bool discovery_run_done(const struct discovery_run *r)
 
 pid_t discovery_run_worker_pid(const struct discovery_run *r)
 {
-	return r->pid > 0 ? r->pid : 0;
+	return r->job.pid > 0 ? r->job.pid : 0;
 }
 
 const char *discovery_run_portal(const struct discovery_run *r)
@@ -282,9 +234,8 @@ void discovery_run_free(struct discovery_run *r)
 {
 	if (!r)
 		return;
-	kill_worker(r);
+	worker_job_stop(&r->job);
 	drv_close_fd(&r->sock);
-	drv_close_fd(&r->chan);
 	discovery_result_free(&r->res);
 	free(r->portal);
 	free(r->iname);
@@ -296,48 +247,38 @@ void discovery_run_free(struct discovery_run *r)
 
 static enum discovery_progress worker_gone(struct discovery_run *r)
 {
+	char how[96];
 	int st;
 
-	reap(r, &st);
-	if (r->state == RS_EXITING && WIFEXITED(st) && WEXITSTATUS(st) == 0) {
+	worker_job_reap(&r->job, &st);
+	if (r->state == RS_EXITING && worker_job_exit_ok(st)) {
 		char line[DISCOVERY_MSG_MAX];
 		snprintf(line, sizeof(line), "%s", r->res.message);
 		return drv_finish(r, r->res.code, "%s", line);
 	}
-	if (WIFSIGNALED(st)) {
-		int sig = WTERMSIG(st);
-		log_debug(1, "discovery worker for %s killed by signal %d%s", r->portal, sig,
-			  sig == SIGSYS ? " (forbidden system call)" : "");
-		return drv_finish(r, ISCSI_ERR_CHILD_TERMINATED,
-			      "discovery worker killed by signal %d%s", sig,
-			      sig == SIGSYS ? " (forbidden system call)" : "");
-	}
-	log_debug(1, "discovery worker for %s exited with status %d without an answer", r->portal,
-		  WIFEXITED(st) ? WEXITSTATUS(st) : -1);
-	return drv_finish(r, ISCSI_ERR_CHILD_TERMINATED,
-		      "discovery worker exited with status %d without an answer",
-		      WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	worker_job_describe_exit(st, how, sizeof(how));
+	log_debug(1, "discovery worker for %s %s", r->portal, how);
+	return drv_finish(r, ISCSI_ERR_CHILD_TERMINATED, "discovery worker %s", how);
 }
 
 static enum discovery_progress read_worker(struct discovery_run *r)
 {
 	for (;;) {
 		struct msg m;
-		const char *field = NULL;
-		enum msg_err e = msg_recv(r->chan, MSG_BY_MONITOR, &m, &field);
+		char why[200];
 
-		if (e == MSG_E_AGAIN)
+		switch (worker_job_recv(&r->job, &m, why, sizeof(why))) {
+		case WJ_AGAIN:
 			return DISCOVERY_PENDING;
-		if (e == MSG_E_CLOSED)
+		case WJ_CLOSED:
 			return worker_gone(r);
-		if (e != MSG_OK) {
-			char why[160];
-			snprintf(why, sizeof(why), "bad message: %s (%s)", msg_strerror(e),
-				 field ? field : "frame");
+		case WJ_REFUSED:
 			return drv_reject_worker(r, why);
+		case WJ_MESSAGE:
+			if (drv_handle(r, &m) == DISCOVERY_DONE)
+				return DISCOVERY_DONE;
+			break;
 		}
-		if (drv_handle(r, &m) == DISCOVERY_DONE)
-			return DISCOVERY_DONE;
 	}
 }
 
@@ -346,8 +287,8 @@ enum discovery_progress discovery_run_on_ready(struct discovery_run *r)
 	switch (r->state) {
 	case RS_CONNECTING: {
 		char line[DISCOVERY_MSG_MAX];
-		int code = dnet_connect_result(r->sock, r->res.portal_addr, r->res.portal_port, line,
-					       sizeof(line));
+		int code = tcp_connect_result(r->sock, r->res.portal_addr, r->res.portal_port, line,
+					      sizeof(line));
 		if (code)
 			return drv_finish(r, code, "%s", line);
 		return connected(r);
@@ -376,7 +317,7 @@ enum discovery_progress discovery_run_on_timeout(struct discovery_run *r)
 	case RS_EXITING:
 		return drv_reject_worker(r, "did not exit after its answer");
 	default:
-		log_debug(1, "discovery worker %d for %s killed: no answer within %u ms", (int)r->pid,
+		log_debug(1, "discovery worker %d for %s killed: no answer within %u ms", (int)r->job.pid,
 			 r->portal, r->p.timeout_ms);
 		return drv_finish(r, ISCSI_ERR_TRANS_TIMEOUT, "discovery at %s timed out after %u ms",
 			      where, r->p.timeout_ms);

@@ -4,12 +4,8 @@
 #define DISCOVERY_DRIVER_IMPL_H
 
 #include "discovery/driver.h"
-#include "policy/worker_states.h"
 #include "privsep/msg.h"
-
-/* The worker gets the run's deadline minus this, so that it reports a
- * timeout itself (with what it was waiting for) before being killed. */
-#define WORKER_DEADLINE_MARGIN_MS 500u
+#include "privsep/worker_job.h"
 
 enum run_state {
 	RS_CONNECTING,  /* waiting for the TCP connect */
@@ -23,9 +19,7 @@ struct discovery_run {
 	char *portal, *iname, *alias, *root, *program;
 	struct discovery_params p;
 	int sock;
-	int chan;
-	pid_t pid;
-	struct worker_track track;
+	struct worker_job job;
 	uint64_t deadline, connect_deadline, exit_deadline;
 	uint32_t received;      /* portals seen in DISC_RECORDS */
 	size_t cap;

@@ -1,5 +1,6 @@
-/* The driver's side of the worker protocol: each message checked
- * against policy/worker_states, each record checked again. */
+/* The driver's side of the worker protocol: each message (already
+ * checked against policy/worker_states by privsep/worker_job) acted on,
+ * each record checked again. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,8 +15,6 @@ static int send_start(struct discovery_run *r)
 	struct msg m;
 	uint64_t now = discovery_now_ms();
 	uint64_t left = r->deadline > now ? r->deadline - now : 0;
-	const char *why = NULL;
-
 	msg_init(&m, MSG_DISC_START, 0);
 	snprintf(m.u.disc_start.initiator_name, sizeof(m.u.disc_start.initiator_name), "%s",
 		 r->iname);
@@ -27,45 +26,11 @@ static int send_start(struct discovery_run *r)
 	m.u.disc_start.timeout_ms = (uint32_t)(left > 3600000 ? 3600000 : left);
 	m.u.disc_start.max_recv_dsl = r->p.max_recv_dsl;
 	m.fd = r->sock;
-	if (worker_step(&r->track, MSG_DISC_START, &why) != WORKER_ALLOW)
-		return -1;
-	enum msg_err e = msg_send(r->chan, MSG_BY_MONITOR, &m);
+	int rc = worker_job_send(&r->job, &m);
 	/* The worker holds the connection now; ours would only keep it
 	 * open after the worker is gone. */
 	drv_close_fd(&r->sock);
-	return e == MSG_OK ? 0 : -1;
-}
-
-/* A control character from the worker must not reach a terminal or a
- * log line as such. */
-static void copy_line(char *dst, size_t size, const char *src)
-{
-	size_t i = 0;
-
-	for (; src[i] && i + 1 < size; i++)
-		dst[i] = ((unsigned char)src[i] < 0x20 || src[i] == 0x7f) ? '?' : src[i];
-	dst[i] = '\0';
-}
-
-static void worker_log(const struct discovery_run *r, const struct msg_log *l)
-{
-	char line[MSG_LOG_TEXT_MAX + 1];
-
-	copy_line(line, sizeof(line), l->text);
-	switch (l->level) {
-	case MSG_LOG_ERROR:
-		log_error("discovery worker %d: %s", (int)r->pid, line);
-		break;
-	case MSG_LOG_WARN:
-		log_warn("discovery worker %d: %s", (int)r->pid, line);
-		break;
-	case MSG_LOG_INFO:
-		log_debug(1, "discovery worker %d: %s", (int)r->pid, line);
-		break;
-	default:
-		log_debug(3, "discovery worker %d: %s", (int)r->pid, line);
-		break;
-	}
+	return rc;
 }
 
 static enum discovery_progress take_record(struct discovery_run *r,
@@ -109,24 +74,13 @@ static void final_message(struct discovery_run *r)
 
 enum discovery_progress drv_handle(struct discovery_run *r, const struct msg *m)
 {
-	const char *why = NULL;
 	char line[200];
 
-	if (worker_step(&r->track, m->type, &why) != WORKER_ALLOW) {
-		snprintf(line, sizeof(line), "%s in state %s: %s", msg_type_name(m->type),
-			 worker_state_name(r->track.state), why);
-		return drv_reject_worker(r, line);
-	}
 	switch (m->type) {
 	case MSG_HELLO:
-		if (m->u.hello.role != ROLE_DISCOVERY)
-			return drv_reject_worker(r, "HELLO for another role");
 		if (send_start(r) < 0)
 			return drv_finish(r, ISCSI_ERR_INTERNAL, "discovery: cannot hand the "
 				      "connection to the worker");
-		return DISCOVERY_PENDING;
-	case MSG_LOG:
-		worker_log(r, &m->u.log);
 		return DISCOVERY_PENDING;
 	case MSG_DISC_RECORDS:
 		/* Each portal of the batch on its own, as if it came alone. */
@@ -145,7 +99,7 @@ enum discovery_progress drv_handle(struct discovery_run *r, const struct msg *m)
 		return DISCOVERY_PENDING;
 	case MSG_DISC_ERROR:
 		r->res.code = (int)m->u.disc_error.code;
-		copy_line(r->res.message, sizeof(r->res.message), m->u.disc_error.reason);
+		worker_copy_line(r->res.message, sizeof(r->res.message), m->u.disc_error.reason);
 		discovery_result_free(&r->res);
 		final_message(r);
 		return DISCOVERY_PENDING;

@@ -1,6 +1,6 @@
 /* The network side of the driver (discovery/driver.c): the discovery
- * portal's address, the non-blocking connect, and numeric addresses for
- * what targets report. Internal to discovery/. */
+ * portal's address and numeric addresses for what targets report (the
+ * connect itself is privsep/tcp_connect.h). Internal to discovery/. */
 #ifndef DISCOVERY_DRIVER_NET_H
 #define DISCOVERY_DRIVER_NET_H
 
@@ -14,16 +14,6 @@
  * or an exit code with one line in msg. */
 int dnet_portal(const char *portal, char *addr, size_t addr_size, uint16_t *port, char *msg,
 		size_t size);
-
-/* Starts a non-blocking, close-on-exec TCP connection with TCP_NODELAY.
- * Returns the socket and sets *pending when the connect is still in
- * progress; -1 with an exit code in *code and one line in msg. */
-int dnet_connect(const char *addr, uint16_t port, int *pending, int *code, char *msg,
-		 size_t size);
-
-/* After poll() said the pending socket is writable: 0, or an exit code
- * with one line in msg. */
-int dnet_connect_result(int sock, const char *addr, uint16_t port, char *msg, size_t size);
 
 /* "addr:port", IPv6 in brackets (what DISC_START carries). */
 void dnet_format(const char *addr, uint16_t port, char *out, size_t size);

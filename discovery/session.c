@@ -9,6 +9,7 @@
 
 #include "base/exitcodes.h"
 #include "discovery/sendtargets.h"
+#include "login/exchange.h"
 #include "proto/login.h"
 
 /* Initiator Task Tags of the three tasks of a discovery session. */
@@ -30,7 +31,7 @@ static int fail(struct session *s, int code, const char *fmt, ...)
 	return -1;
 }
 
-static int wire_fail(struct session *s, enum wire_err e, bool in_login)
+static int wire_fail(struct session *s, enum wire_err e)
 {
 	char line[200];
 	int code;
@@ -41,7 +42,7 @@ static int wire_fail(struct session *s, enum wire_err e, bool in_login)
 		code = ISCSI_ERR_TRANS_TIMEOUT;
 		break;
 	case WIRE_PDU:
-		code = in_login ? ISCSI_ERR_LOGIN : ISCSI_ERR;
+		code = ISCSI_ERR;
 		break;
 	case WIRE_NOMEM:
 		code = ISCSI_ERR_NOMEM;
@@ -50,7 +51,7 @@ static int wire_fail(struct session *s, enum wire_err e, bool in_login)
 		code = ISCSI_ERR_TRANS;
 		break;
 	}
-	return fail(s, code, "%s%s", in_login ? "discovery login: " : "", line);
+	return fail(s, code, "%s", line);
 }
 
 void session_init(struct session *s, int fd, uint64_t deadline_ms)
@@ -102,16 +103,13 @@ int session_login(struct session *s, const char *initiator_name, const char *ali
 		  uint32_t max_recv_dsl)
 {
 	struct login_config cfg;
+	struct login_exchange_fail lf;
 	struct login *l = calloc(1, sizeof(*l));
 	uint64_t now = wire_now_ms();
 	int rc = -1;
 
 	if (!l)
 		return fail(s, ISCSI_ERR_NOMEM, "out of memory");
-	if (now >= s->deadline) {
-		free(l);
-		return fail(s, ISCSI_ERR_TRANS_TIMEOUT, "discovery login: timed out");
-	}
 	login_config_default(&cfg, NEG_SESSION_DISCOVERY);
 	snprintf(cfg.initiator_name, sizeof(cfg.initiator_name), "%s", initiator_name);
 	snprintf(cfg.initiator_alias, sizeof(cfg.initiator_alias), "%s", alias ? alias : "");
@@ -120,32 +118,12 @@ int session_login(struct session *s, const char *initiator_name, const char *ali
 		cfg.neg.max_recv_dsl = max_recv_dsl;
 	cfg.itt = ITT_LOGIN;
 	cfg.cmdsn = 1;
-	cfg.timeout_ms = (uint32_t)(s->deadline - now);
+	cfg.timeout_ms = now < s->deadline ? (uint32_t)(s->deadline - now) : 1;
 
-	enum login_step step = login_start(l, &cfg, now);
-	while (step == LOGIN_STEP_SEND) {
-		struct pdu_wire_opts opts;
-		struct iscsi_pdu pdu;
-		size_t len;
-		const uint8_t *out = login_output(l, &len);
-
-		enum wire_err e = wire_send(&s->w, out, len, s->deadline);
-		uint64_t until = login_deadline(l) < s->deadline ? login_deadline(l) : s->deadline;
-		if (e == WIRE_OK) {
-			login_wire_opts(l, &opts);
-			e = wire_recv_pdu(&s->w, &opts, &pdu, until);
-		}
-		now = wire_now_ms();
-		if (e != WIRE_OK) {
-			wire_fail(s, e, true);
-			goto out;
-		}
-		step = login_receive(l, &pdu, now);
-	}
-
-	const struct login_result *r = login_result(l);
-	switch (step) {
+	const struct login_result *r;
+	switch (login_exchange(&s->w, l, &cfg, s->deadline, "discovery login", &lf)) {
 	case LOGIN_STEP_DONE:
+		r = login_result(l);
 		s->params = r->params;
 		s->cmdsn = r->cmdsn;
 		s->exp_statsn = r->exp_statsn;
@@ -157,19 +135,12 @@ int session_login(struct session *s, const char *initiator_name, const char *ali
 		/* The worker cannot open connections; following a redirect is
 		 * the monitor's decision (not implemented yet). */
 		fail(s, ISCSI_ERR_LOGIN, "discovery login: target redirects to %.200s",
-		     r->redirect.address);
-		break;
-	case LOGIN_STEP_FAILED:
-		fail(s, r->err == LOGIN_ERR_TIMEOUT ? ISCSI_ERR_TRANS_TIMEOUT :
-			r->exit_code ? r->exit_code : ISCSI_ERR_LOGIN,
-		     "discovery login: %s", r->message[0] ? r->message : login_strerror(r->err));
+		     login_result(l)->redirect.address);
 		break;
 	default:
-		fail(s, ISCSI_ERR_INTERNAL, "discovery login: the target asked for CHAP, which "
-		     "discovery does not offer");
+		fail(s, lf.code, "%s", lf.msg);
 		break;
 	}
-out:
 	login_free(l);
 	free(l);
 	return rc;
@@ -189,7 +160,7 @@ static int send_text_request(struct session *s, uint32_t ttt, const uint8_t *dat
 	pdu.u.text_req.exp_statsn = s->exp_statsn;
 	enum wire_err e = wire_send_pdu(&s->w, &pdu, &s->tx, s->deadline);
 	if (e != WIRE_OK)
-		return wire_fail(s, e, false);
+		return wire_fail(s, e);
 	s->cmdsn++;     /* not immediate: each request takes a CmdSN */
 	return 0;
 }
@@ -228,7 +199,7 @@ static int unsolicited(struct session *s, const struct iscsi_pdu *pdu)
 		out.u.nop_out.cmdsn = s->cmdsn;
 		out.u.nop_out.exp_statsn = s->exp_statsn;
 		enum wire_err e = wire_send_pdu(&s->w, &out, &s->tx, s->deadline);
-		return e == WIRE_OK ? 1 : wire_fail(s, e, false);
+		return e == WIRE_OK ? 1 : wire_fail(s, e);
 	}
 	case ISCSI_OP_ASYNC_MSG:
 		switch (pdu->u.async.event) {
@@ -256,7 +227,7 @@ static int await(struct session *s, uint8_t want, uint32_t itt, struct iscsi_pdu
 	for (;;) {
 		enum wire_err e = wire_recv_pdu(&s->w, &s->rx, pdu, deadline);
 		if (e != WIRE_OK)
-			return wire_fail(s, e, false);
+			return wire_fail(s, e);
 		if (pdu->opcode == want) {
 			if (pdu->itt != itt)
 				return fail(s, ISCSI_ERR, "%s for task 0x%08x, expected 0x%08x",
@@ -349,7 +320,7 @@ int session_logout(struct session *s)
 	pdu.u.logout_req.exp_statsn = s->exp_statsn;
 	enum wire_err e = wire_send_pdu(&s->w, &pdu, &s->tx, deadline);
 	if (e != WIRE_OK)
-		return wire_fail(s, e, false);
+		return wire_fail(s, e);
 	if (await(s, ISCSI_OP_LOGOUT_RSP, ITT_LOGOUT, &pdu, deadline) < 0 ||
 	    take_statsn(s, pdu.u.logout_rsp.statsn, "Logout Response") < 0)
 		return -1;

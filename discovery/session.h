@@ -1,7 +1,7 @@
 /* One discovery session over a connected socket, initiator side: login
  * (proto/login), the SendTargets text exchange, logout. Used by the
  * discovery worker inside its sandbox; pure protocol plus
- * discovery/wire.h I/O, so a test can run it against a scripted peer.
+ * privsep/wire.h I/O, so a test can run it against a scripted peer.
  *
  * Every failure sets code (an exit code of discovery/driver.h) and msg
  * (one line) and returns -1:
@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "discovery/wire.h"
+#include "privsep/wire.h"
 #include "proto/negotiate.h"
 #include "proto/textkeys.h"
 

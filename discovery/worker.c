@@ -1,36 +1,14 @@
 #include "discovery/worker.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "base/exitcodes.h"
 #include "discovery/sendtargets.h"
 #include "discovery/session.h"
-#include "policy/worker_states.h"
 #include "privsep/msg.h"
-
-/* ---- talking to the monitor ---- */
-
-static void send_log(int chan, enum msg_log_level level, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void send_log(int chan, enum msg_log_level level, const char *fmt, ...)
-{
-	struct msg m;
-	va_list ap;
-
-	msg_init(&m, MSG_LOG, 0);
-	m.u.log.level = level;
-	va_start(ap, fmt);
-	vsnprintf(m.u.log.text, sizeof(m.u.log.text), fmt, ap);
-	va_end(ap);
-	if (m.u.log.text[0])
-		msg_send(chan, MSG_BY_WORKER, &m);
-}
+#include "privsep/worker_chan.h"
 
 static int send_error(int chan, int code, const char *reason)
 {
@@ -81,33 +59,6 @@ static int send_results(int chan, const struct st_list *list)
 	return msg_send(chan, MSG_BY_WORKER, &m) == MSG_OK ? 0 : 1;
 }
 
-/* The job: DISC_START, checked against the same state table the monitor
- * walks (the worker does not trust the monitor's side of it either). */
-static int receive_start(int chan, struct msg *start, char *why, size_t size)
-{
-	struct worker_track t;
-	const char *field = NULL, *reason = NULL;
-
-	worker_track_init(&t, ROLE_DISCOVERY);
-	worker_step(&t, MSG_HELLO, NULL);       /* already sent by worker_main */
-	enum msg_err e = msg_recv(chan, MSG_BY_WORKER, start, &field);
-	if (e != MSG_OK) {
-		snprintf(why, size, "receiving the job: %s (%s)", msg_strerror(e),
-			 field ? field : "frame");
-		return -1;
-	}
-	if (worker_step(&t, start->type, &reason) != WORKER_ALLOW ||
-	    start->type != MSG_DISC_START) {
-		snprintf(why, size, "monitor sent %s instead of DISC_START",
-			 msg_type_name(start->type));
-		if (start->fd >= 0)
-			close(start->fd);
-		start->fd = -1;
-		return -1;
-	}
-	return 0;
-}
-
 /* The discovery portal, as the monitor formatted it ("addr:port" or
  * "[v6]:port"): where targets without a TargetAddress are reached. */
 static void default_portal(const char *portal, char *host, size_t size, struct st_default *def)
@@ -130,8 +81,8 @@ int discovery_worker_run(int chan)
 	char why[256];
 	int rc;
 
-	if (receive_start(chan, &start, why, sizeof(why)) < 0) {
-		send_log(chan, MSG_LOG_ERROR, "%s", why);
+	if (worker_receive_job(chan, ROLE_DISCOVERY, MSG_DISC_START, &start, why, sizeof(why)) < 0) {
+		worker_send_log(chan, MSG_LOG_ERROR, "%s", why);
 		send_error(chan, ISCSI_ERR_INTERNAL, why);
 		return 1;
 	}
@@ -142,7 +93,7 @@ int discovery_worker_run(int chan)
 
 	if (session_login(&s, job->initiator_name, job->initiator_alias, job->max_recv_dsl) < 0)
 		goto failed;
-	send_log(chan, MSG_LOG_DEBUG, "logged in to %s as a discovery session", job->portal);
+	worker_send_log(chan, MSG_LOG_DEBUG, "logged in to %s as a discovery session", job->portal);
 	if (session_sendtargets(&s, &keys) < 0)
 		goto failed;
 	default_portal(job->portal, host, sizeof(host), &def);
@@ -154,9 +105,9 @@ int discovery_worker_run(int chan)
 	/* The answer is complete; a failed logout does not take it back
 	 * (the target may close the connection first). */
 	if (session_logout(&s) < 0)
-		send_log(chan, MSG_LOG_WARN, "logout from %s: %s", job->portal, s.msg);
+		worker_send_log(chan, MSG_LOG_WARN, "logout from %s: %s", job->portal, s.msg);
 	session_close(&s);
-	send_log(chan, MSG_LOG_DEBUG, "%s: %u text responses, %zu bytes, %zu portals",
+	worker_send_log(chan, MSG_LOG_DEBUG, "%s: %u text responses, %zu bytes, %zu portals",
 		 job->portal, s.text_pdus, s.text_bytes, list.n);
 	text_list_free(&keys);
 	rc = send_results(chan, &list);
@@ -167,6 +118,6 @@ failed:
 	session_close(&s);
 	text_list_free(&keys);
 	st_list_free(&list);
-	send_log(chan, MSG_LOG_DEBUG, "%s: %s", job->portal, s.msg);
+	worker_send_log(chan, MSG_LOG_DEBUG, "%s: %s", job->portal, s.msg);
 	return send_error(chan, s.code, s.msg);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "discovery/worker.h"
+#include "login/worker.h"
 #include "privsep/msg.h"
 #include "privsep/sandbox.h"
 #include "privsep/spawn.h"
@@ -57,9 +58,10 @@ int main(int argc, char **argv)
 	case ROLE_DISCOVERY:
 		status = discovery_worker_run(WORKER_FD_MONITOR);
 		break;
+	case ROLE_LOGIN:
+		status = login_worker_run(WORKER_FD_MONITOR);
+		break;
 	default:
-		/* The login worker comes with the login issue; until then the
-		 * role exists in policy/ but has no job here. */
 		report("iscsi-worker", "role has no job in this version");
 		status = 1;
 		break;

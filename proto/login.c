@@ -394,7 +394,12 @@ enum login_step login_receive(struct login *l, const struct iscsi_pdu *pdu, uint
 		return login_fail(l, LOGIN_ERR_PROTOCOL,
 				  "Login Response for task tag 0x%08x, ours is 0x%08x", pdu->itt,
 				  l->cfg.itt);
-	if (memcmp(r->isid, l->cfg.isid, sizeof(r->isid)) != 0)
+	/* tgtd answers an unknown TargetName (02/03) with a zero ISID; the
+	 * login ends on that status either way, so it is taken as said. */
+	static const uint8_t zero_isid[6];
+	bool zero_on_error = r->status_class != ISCSI_LOGIN_STATUS_SUCCESS &&
+			     memcmp(r->isid, zero_isid, sizeof(zero_isid)) == 0;
+	if (memcmp(r->isid, l->cfg.isid, sizeof(r->isid)) != 0 && !zero_on_error)
 		return login_fail(l, LOGIN_ERR_PROTOCOL, "Login Response for another ISID");
 	if (pdu->data_len > recv_limit(l) || (pdu->data_len && !pdu->data))
 		return login_fail(l, LOGIN_ERR_PROTOCOL, "Login Response data too long");

@@ -1,14 +1,15 @@
-/* PDUs over the worker's TCP socket, every wait bounded by a deadline.
+/* PDUs over a worker's TCP socket (discovery and login workers), every
+ * wait bounded by a deadline.
  *
- * Only what the discovery worker's seccomp list allows is used: recv()
- * and send() (recvfrom/sendto, with MSG_DONTWAIT, since the descriptor
+ * Only what the workers' seccomp list (policy/seccomp_roles.c) allows is
+ * used: recv() and send() (recvfrom/sendto, with MSG_DONTWAIT, since the descriptor
  * may be non-blocking and the worker cannot change that, and with
  * MSG_NOSIGNAL so a closed peer is an error, not a SIGPIPE), poll() and
  * clock_gettime(). A PDU is read in two steps: the 48-byte BHS, then the
  * rest once pdu_wire_length() has accepted its size, so a hostile
  * DataSegmentLength is refused before anything is allocated. */
-#ifndef DISCOVERY_WIRE_H
-#define DISCOVERY_WIRE_H
+#ifndef PRIVSEP_WIRE_H
+#define PRIVSEP_WIRE_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,4 +1,4 @@
-#include "discovery/wire.h"
+#include "privsep/wire.h"
 
 #include <errno.h>
 #include <poll.h>

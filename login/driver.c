@@ -1,0 +1,467 @@
+#include "login/driver.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/exitcodes.h"
+#include "base/log.h"
+#include "privsep/tcp_connect.h"
+#include "privsep/worker_job.h"
+#include "records/portal.h"
+
+enum run_state {
+	RS_CONNECTING,  /* waiting for the TCP connect */
+	RS_WORKER,      /* the worker runs; reading its channel */
+	RS_EXITING,     /* final message received; waiting for the exit */
+	RS_DONE,
+};
+
+struct login_run {
+	enum run_state state;
+	struct login_params p;
+	char address[LOGIN_ADDR_MAX], netdev[LOGIN_NETDEV_MAX], portal[LOGIN_ADDR_MAX + 8];
+	char *root, *program;
+	int sock;               /* ours, kept through the login */
+	struct worker_job job;
+	uint64_t deadline, connect_deadline, exit_deadline;
+	struct login_run_result res;
+};
+
+uint64_t login_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static enum login_progress finish(struct login_run *r, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Ends the run: the worker killed (if still there) and reaped, the
+ * socket closed unless the login succeeded. */
+static enum login_progress finish(struct login_run *r, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	worker_job_stop(&r->job);
+	r->res.code = code;
+	if (code == ISCSI_SUCCESS) {
+		r->res.message[0] = '\0';
+	} else {
+		va_start(ap, fmt);
+		vsnprintf(r->res.message, sizeof(r->res.message), fmt, ap);
+		va_end(ap);
+		memset(&r->res.neg, 0, sizeof(r->res.neg));
+		if (r->sock >= 0)
+			close(r->sock);
+		r->sock = -1;
+	}
+	r->state = RS_DONE;
+	return LOGIN_RUN_DONE;
+}
+
+static enum login_progress reject_worker(struct login_run *r, const char *why)
+{
+	log_debug(1, "login worker %d for %s killed: %s", (int)r->job.pid, r->portal, why);
+	r->res.retryable = false;
+	return finish(r, ISCSI_ERR_CHILD_TERMINATED, "login worker killed: %s", why);
+}
+
+static int send_start(struct login_run *r)
+{
+	const struct login_config *o = &r->p.offer;
+	struct msg m;
+	struct msg_login_start *s = &m.u.login_start;
+	uint64_t now = login_now_ms();
+	uint64_t left = r->deadline > now ? r->deadline - now : 0;
+
+	msg_init(&m, MSG_LOGIN_START, 0);
+	snprintf(s->initiator_name, sizeof(s->initiator_name), "%s", o->initiator_name);
+	snprintf(s->initiator_alias, sizeof(s->initiator_alias), "%s", o->initiator_alias);
+	snprintf(s->target_name, sizeof(s->target_name), "%s", o->target_name);
+	snprintf(s->portal, sizeof(s->portal), "%s", r->portal);
+	for (int i = 0; i < 6; i++)
+		s->isid = s->isid << 8 | o->isid[i];
+	s->tsih = o->tsih;
+	s->cid = o->cid;
+	s->cmdsn = o->cmdsn;
+	s->header_digest = (uint8_t)o->neg.header_digest;
+	s->data_digest = (uint8_t)o->neg.data_digest;
+	s->max_recv_dsl = o->neg.max_recv_dsl;
+	s->max_burst = o->neg.max_burst;
+	s->first_burst = o->neg.first_burst;
+	s->max_connections = o->neg.max_connections;
+	s->max_outstanding_r2t = o->neg.max_outstanding_r2t;
+	s->time2wait = o->neg.time2wait;
+	s->time2retain = o->neg.time2retain;
+	s->erl = (uint8_t)o->neg.erl;
+	s->initial_r2t = o->neg.initial_r2t;
+	s->immediate_data = o->neg.immediate_data;
+	s->data_pdu_in_order = o->neg.data_pdu_in_order;
+	s->data_seq_in_order = o->neg.data_seq_in_order;
+	left = left > WORKER_DEADLINE_MARGIN_MS ? left - WORKER_DEADLINE_MARGIN_MS : 1;
+	s->timeout_ms = (uint32_t)(left > 3600000 ? 3600000 : left);
+	/* msg_send passes a duplicate; our descriptor stays ours. */
+	m.fd = r->sock;
+	return worker_job_send(&r->job, &m);
+}
+
+static enum login_progress connected(struct login_run *r)
+{
+	struct worker_job_conf conf = {
+		.role = ROLE_LOGIN,
+		.uid = r->p.worker_uid,
+		.gid = r->p.worker_gid,
+		.root = r->root,
+		.program = r->program,
+		.keep_stderr = r->p.keep_stderr,
+		.seccomp_trap = r->p.seccomp_trap,
+	};
+	char err[256];
+
+	if (worker_job_spawn(&r->job, &conf, err, sizeof(err)) < 0)
+		return finish(r, ISCSI_ERR_INTERNAL, "login: %s", err);
+	r->state = RS_WORKER;
+	/* The whole login gets the offer's timeout from here on. */
+	r->deadline = login_now_ms() + r->p.offer.timeout_ms + WORKER_DEADLINE_MARGIN_MS;
+	return LOGIN_RUN_PENDING;
+}
+
+static void from_done(const struct msg_login_done *d, struct login_negotiated *g)
+{
+	struct neg_params *p = &g->params;
+
+	memset(g, 0, sizeof(*g));
+	p->header_digest = d->header_digest;
+	p->data_digest = d->data_digest;
+	p->max_recv_dsl = d->max_recv_dsl;
+	p->max_xmit_dsl = d->max_xmit_dsl;
+	p->max_burst = d->max_burst;
+	p->first_burst = d->first_burst;
+	p->max_connections = d->max_connections;
+	p->max_outstanding_r2t = d->max_outstanding_r2t;
+	p->time2wait = d->time2wait;
+	p->time2retain = d->time2retain;
+	p->erl = d->erl;
+	p->initial_r2t = d->initial_r2t;
+	p->immediate_data = d->immediate_data;
+	p->data_pdu_in_order = d->data_pdu_in_order;
+	p->data_seq_in_order = d->data_seq_in_order;
+	p->tpgt = d->tpgt_given ? d->tpgt : -1;
+	worker_copy_line(p->target_alias, sizeof(p->target_alias), d->target_alias);
+	p->auth_method = NEG_AUTH_NONE;
+	g->tsih = d->tsih;
+	g->cmdsn = d->cmdsn;
+	g->exp_statsn = d->exp_statsn;
+	g->exp_cmdsn = d->exp_cmdsn;
+	g->max_cmdsn = d->max_cmdsn;
+}
+
+static void from_error(struct login_run *r, const struct msg_login_error *e)
+{
+	struct login_run_result *res = &r->res;
+
+	res->code = (int)e->code;
+	res->retryable = e->retryable;
+	res->status_class = e->status_class;
+	res->status_detail = e->status_detail;
+	worker_copy_line(res->message, sizeof(res->message), e->reason);
+	res->redirected = e->redirect;
+	if (e->redirect) {
+		res->redirect_permanent = e->redirect_permanent;
+		worker_copy_line(res->redirect_host, sizeof(res->redirect_host), e->redirect_host);
+		res->redirect_port = e->redirect_port;
+		res->redirect_tpgt = e->redirect_tpgt_given ? e->redirect_tpgt : -1;
+	}
+}
+
+static void final_message(struct login_run *r)
+{
+	r->state = RS_EXITING;
+	r->exit_deadline = login_now_ms() + WORKER_EXIT_GRACE_MS;
+}
+
+static enum login_progress handle(struct login_run *r, const struct msg *m)
+{
+	char why[LOGIN_MSG_MAX];
+
+	switch (m->type) {
+	case MSG_HELLO:
+		if (send_start(r) < 0)
+			return finish(r, ISCSI_ERR_INTERNAL, "login: cannot hand the connection "
+				      "to the worker");
+		return LOGIN_RUN_PENDING;
+	case MSG_LOGIN_DONE:
+		from_done(&m->u.login_done, &r->res.neg);
+		if (login_check(&r->p.offer, &r->res.neg, why, sizeof(why)) < 0)
+			return reject_worker(r, why);
+		r->res.code = ISCSI_SUCCESS;
+		final_message(r);
+		return LOGIN_RUN_PENDING;
+	case MSG_LOGIN_ERROR:
+		from_error(r, &m->u.login_error);
+		final_message(r);
+		return LOGIN_RUN_PENDING;
+	default:
+		return reject_worker(r, "unexpected message");
+	}
+}
+
+static enum login_progress worker_gone(struct login_run *r)
+{
+	char how[96], line[LOGIN_MSG_MAX];
+	int st;
+
+	worker_job_reap(&r->job, &st);
+	if (r->state == RS_EXITING && worker_job_exit_ok(st)) {
+		snprintf(line, sizeof(line), "%s", r->res.message);
+		return finish(r, r->res.code, "%s", line);
+	}
+	worker_job_describe_exit(st, how, sizeof(how));
+	log_debug(1, "login worker for %s %s", r->portal, how);
+	r->res.retryable = false;
+	return finish(r, ISCSI_ERR_CHILD_TERMINATED, "login worker %s", how);
+}
+
+static enum login_progress read_worker(struct login_run *r)
+{
+	for (;;) {
+		struct msg m;
+		char why[200];
+
+		switch (worker_job_recv(&r->job, &m, why, sizeof(why))) {
+		case WJ_AGAIN:
+			return LOGIN_RUN_PENDING;
+		case WJ_CLOSED:
+			return worker_gone(r);
+		case WJ_REFUSED:
+			return reject_worker(r, why);
+		case WJ_MESSAGE:
+			if (handle(r, &m) == LOGIN_RUN_DONE)
+				return LOGIN_RUN_DONE;
+			break;
+		}
+	}
+}
+
+static char *dup_or(const char *s, const char *fallback)
+{
+	return strdup(s && s[0] ? s : fallback);
+}
+
+struct login_run *login_run_start(const struct login_params *params)
+{
+	struct login_run *r = calloc(1, sizeof(*r));
+	char why[LOGIN_MSG_MAX];
+	int pending = 0, code = 0;
+
+	if (!r)
+		return NULL;
+	r->sock = -1;
+	worker_job_init(&r->job);
+	r->p = *params;
+	r->root = dup_or(params->worker_root, "");
+	r->program = dup_or(params->worker_program, LOGIN_WORKER_PROGRAM);
+	if (!r->root || !r->program) {
+		login_run_free(r);
+		return NULL;
+	}
+	r->p.worker_root = r->p.worker_program = NULL;
+	r->p.address = r->p.netdev = NULL;
+	r->res.redirect_tpgt = -1;
+	if (!r->p.connect_timeout_ms)
+		r->p.connect_timeout_ms = LOGIN_CONNECT_TIMEOUT_DEFAULT_MS;
+	uint64_t now = login_now_ms();
+	r->connect_deadline = now + r->p.connect_timeout_ms;
+	r->deadline = r->connect_deadline;
+	r->res.retryable = true;
+
+	if (!params->address || strlen(params->address) >= sizeof(r->address) ||
+	    (params->netdev && strlen(params->netdev) >= sizeof(r->netdev))) {
+		r->res.retryable = false;
+		finish(r, ISCSI_ERR_INVAL, "login: portal address or network device too long");
+		return r;
+	}
+	snprintf(r->address, sizeof(r->address), "%s", params->address);
+	snprintf(r->netdev, sizeof(r->netdev), "%s", params->netdev ? params->netdev : "");
+	portal_format(r->address, r->p.port, r->portal, sizeof(r->portal));
+	if (r->p.offer.auth != LOGIN_AUTH_NONE) {
+		r->res.retryable = false;
+		finish(r, ISCSI_ERR_OP_NOT_SUPP, "CHAP login not supported yet");
+		return r;
+	}
+	if (r->p.offer.timeout_ms == 0 || r->p.offer.timeout_ms > 3600000 ||
+	    neg_config_check(&r->p.offer.neg, why, sizeof(why)) < 0) {
+		if (r->p.offer.timeout_ms == 0 || r->p.offer.timeout_ms > 3600000)
+			snprintf(why, sizeof(why), "login timeout %u ms outside 1..3600000",
+				 r->p.offer.timeout_ms);
+		r->res.retryable = false;
+		finish(r, ISCSI_ERR_INVAL, "login: %s", why);
+		return r;
+	}
+	r->sock = tcp_connect_start(r->address, r->p.port, r->netdev, &pending, &code, why,
+				    sizeof(why));
+	if (r->sock < 0) {
+		r->res.retryable = code != ISCSI_ERR_INVAL;
+		finish(r, code, "%s", why);
+		return r;
+	}
+	r->state = RS_CONNECTING;
+	if (!pending)
+		connected(r);
+	return r;
+}
+
+int login_run_fd(const struct login_run *r, short *events)
+{
+	switch (r->state) {
+	case RS_CONNECTING:
+		*events = POLLOUT;
+		return r->sock;
+	case RS_WORKER:
+	case RS_EXITING:
+		*events = POLLIN;
+		return r->job.chan;
+	default:
+		*events = 0;
+		return -1;
+	}
+}
+
+uint64_t login_run_deadline(const struct login_run *r)
+{
+	switch (r->state) {
+	case RS_CONNECTING:
+		return r->connect_deadline;
+	case RS_EXITING:
+		return r->exit_deadline;
+	default:
+		return r->deadline;
+	}
+}
+
+enum login_progress login_run_on_ready(struct login_run *r)
+{
+	switch (r->state) {
+	case RS_CONNECTING: {
+		char line[LOGIN_MSG_MAX];
+		int code = tcp_connect_result(r->sock, r->address, r->p.port, line, sizeof(line));
+		if (code)
+			return finish(r, code, "%s", line);
+		return connected(r);
+	}
+	case RS_WORKER:
+	case RS_EXITING:
+		return read_worker(r);
+	default:
+		return LOGIN_RUN_DONE;
+	}
+}
+
+enum login_progress login_run_on_timeout(struct login_run *r)
+{
+	if (r->state == RS_DONE)
+		return LOGIN_RUN_DONE;
+	if (login_now_ms() < login_run_deadline(r))
+		return LOGIN_RUN_PENDING;
+	switch (r->state) {
+	case RS_CONNECTING:
+		return finish(r, ISCSI_ERR_TRANS_TIMEOUT, "cannot make connection to %s: "
+			      "connection timed out", r->portal);
+	case RS_EXITING:
+		return reject_worker(r, "did not exit after its answer");
+	default:
+		log_debug(1, "login worker %d for %s killed: no answer within %u ms",
+			  (int)r->job.pid, r->portal, r->p.offer.timeout_ms);
+		return finish(r, ISCSI_ERR_TRANS_TIMEOUT, "login to %s timed out after %u ms",
+			      r->portal, r->p.offer.timeout_ms);
+	}
+}
+
+bool login_run_done(const struct login_run *r)
+{
+	return r->state == RS_DONE;
+}
+
+pid_t login_run_worker_pid(const struct login_run *r)
+{
+	return r->job.pid > 0 ? r->job.pid : 0;
+}
+
+const struct login_run_result *login_run_result(const struct login_run *r)
+{
+	return r->state == RS_DONE ? &r->res : NULL;
+}
+
+int login_run_take_socket(struct login_run *r)
+{
+	if (r->state != RS_DONE || r->res.code != ISCSI_SUCCESS || r->sock < 0)
+		return -1;
+	int s = r->sock;
+	/* The kernel's transport does its own waiting; hand it a plain
+	 * blocking descriptor, as a freshly connected one would be. */
+	int fl = fcntl(s, F_GETFL);
+	if (fl >= 0)
+		fcntl(s, F_SETFL, fl & ~O_NONBLOCK);
+	r->sock = -1;
+	return s;
+}
+
+void login_run_free(struct login_run *r)
+{
+	if (!r)
+		return;
+	worker_job_stop(&r->job);
+	if (r->sock >= 0)
+		close(r->sock);
+	free(r->root);
+	free(r->program);
+	free(r);
+}
+
+int login_run_blocking(const struct login_params *params, struct login_run_result *out,
+		       int *sock)
+{
+	struct login_run *r = login_run_start(params);
+
+	if (sock)
+		*sock = -1;
+	memset(out, 0, sizeof(*out));
+	if (!r) {
+		out->code = ISCSI_ERR_NOMEM;
+		snprintf(out->message, sizeof(out->message), "out of memory");
+		return out->code;
+	}
+	while (!login_run_done(r)) {
+		short events;
+		int fd = login_run_fd(r, &events);
+		uint64_t now = login_now_ms(), until = login_run_deadline(r);
+		int wait = until > now ? (int)(until - now > 60000 ? 60000 : until - now) : 0;
+		struct pollfd p = { .fd = fd, .events = events };
+		int n = poll(&p, 1, wait);
+
+		if (n < 0 && errno != EINTR) {
+			login_run_free(r);
+			out->code = ISCSI_ERR_INTERNAL;
+			snprintf(out->message, sizeof(out->message), "poll: %s", strerror(errno));
+			return out->code;
+		}
+		if (n > 0)
+			login_run_on_ready(r);
+		else
+			login_run_on_timeout(r);
+	}
+	*out = *login_run_result(r);
+	if (sock)
+		*sock = login_run_take_socket(r);
+	login_run_free(r);
+	return out->code;
+}
