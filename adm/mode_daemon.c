@@ -4,6 +4,7 @@
  * unreachable iscsid where iscsid is what is missing. Nothing is faked. */
 #include <string.h>
 
+#include "adm/mode_session.h"
 #include "adm/modes.h"
 #include "adm/msg.h"
 #include "base/exitcodes.h"
@@ -18,10 +19,7 @@ int adm_mode_daemon(const struct adm_opts *o)
 	}
 	switch (o->mode) {
 	case ADM_MODE_SESSION:
-		if (o->print_level > 3)
-			return adm_fail(ISCSI_ERR_INVAL, "Invalid info level %d. Try 0 - 3.",
-					o->print_level);
-		return adm_needs_iscsid("session mode");
+		return adm_mode_session(o);
 	case ADM_MODE_FW:
 		if (o->login)
 			return adm_needs_iscsid("login (--login)");
