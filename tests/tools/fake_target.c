@@ -19,6 +19,17 @@
  *   loginfail   Login Response 02/01 (authentication failure)
  *   reject      a Reject PDU instead of the answer
  *
+ * Login modes (a normal session's login, answered like a discovery one;
+ * after a good login the connection is held until the initiator closes it):
+ *   login-ok       a login any initiator accepts
+ *   login-garbage  48 bytes of garbage instead of the first Login Response
+ *   login-itt      a Login Response with another Initiator Task Tag
+ *   login-jump     the security stage answered with T=1 straight to full
+ *                  feature phase, which we never asked for
+ *   login-slow     the first Login Response one byte per second
+ *   login-notfound status 02/03 (target not found)
+ *   login-redirect status 01/01 with TargetAddress=127.0.0.1:3260,1
+ *
  * Usage: fake_target --mode MODE [--port N] [--targets N] [--portals K]
  *                    [--chunk N] [--connections N]
  * Prints the listening port on stdout, serves N connections (default 1)
@@ -129,6 +140,26 @@ static void answer_offers(const struct text_list *in, struct text_list *out)
 	}
 }
 
+/* The login modes' deviations, applied to an encoded Login Response;
+ * returns -1 when the mode has taken over the connection. */
+static int login_mode(struct conn *c, size_t wire)
+{
+	if (!strcmp(mode, "login-garbage")) {
+		memset(txbuf, 0xa5, ISCSI_BHS_LEN);
+		write_all(c->fd, txbuf, ISCSI_BHS_LEN);
+		return -1;
+	}
+	if (!strcmp(mode, "login-slow")) {
+		for (size_t i = 0; i < wire; i++) {
+			if (write_all(c->fd, txbuf + i, 1) < 0)
+				break;
+			sleep(1);
+		}
+		return -1;
+	}
+	return 0;
+}
+
 static int login(struct conn *c)
 {
 	for (;;) {
@@ -166,19 +197,34 @@ static int login(struct conn *c)
 		a->exp_cmdsn = r->cmdsn;
 		a->max_cmdsn = r->cmdsn + 32;
 		c->exp_cmdsn = r->cmdsn;
-		if (!strcmp(mode, "loginfail")) {
+		bool fail = !strcmp(mode, "loginfail") || !strcmp(mode, "login-notfound") ||
+			    !strcmp(mode, "login-redirect");
+		if (fail) {
 			a->transit = false;
 			a->nsg = 0;
 			a->status_class = ISCSI_LOGIN_STATUS_INITIATOR_ERR;
-			a->status_detail = 1;
+			a->status_detail = !strcmp(mode, "login-notfound") ? 3 : 1;
 			rsp.data_len = 0;
+		}
+		uint8_t redirect[] = "TargetAddress=127.0.0.1:3260,1";
+		if (!strcmp(mode, "login-redirect")) {
+			a->status_class = 1;
+			rsp.data = redirect;
+			rsp.data_len = sizeof(redirect);
+		}
+		if (!strcmp(mode, "login-itt"))
+			rsp.itt = req.itt + 1;
+		if (!strcmp(mode, "login-jump") && r->csg == ISCSI_STAGE_SECURITY) {
+			a->transit = true;
+			a->nsg = ISCSI_STAGE_FULL_FEATURE;
 		}
 		bool full = a->transit && a->nsg == ISCSI_STAGE_FULL_FEATURE;
 		if (full)
 			a->tsih = 0x1234;
-		int rc = send_pdu(c->fd, &rsp);
+		size_t wire = encode(&rsp);
+		int rc = login_mode(c, wire) < 0 ? -1 : write_all(c->fd, txbuf, wire);
 		free(blob);
-		if (rc < 0 || !strcmp(mode, "loginfail"))
+		if (rc < 0 || fail || !strcmp(mode, "login-itt"))
 			return -1;
 		if (full)
 			return 0;
@@ -318,6 +364,13 @@ static void serve(int fd)
 
 	if (login(&c) < 0)
 		return;
+	if (!strncmp(mode, "login-", 6)) {
+		/* After a login the kernel would talk; hold the connection
+		 * until the initiator closes it. */
+		while (recv_pdu(fd, &req) == 0)
+			;
+		return;
+	}
 	while (recv_pdu(fd, &req) == 0) {
 		if (req.opcode == ISCSI_OP_TEXT_REQ) {
 			if (serve_text(&c, &req) < 0)
