@@ -12,6 +12,7 @@
 
 #include "adm/msg.h"
 #include "adm/print.h"
+#include "adm/select.h"
 #include "adm/session_ops.h"
 #include "adm/session_print.h"
 #include "base/exitcodes.h"
@@ -167,6 +168,45 @@ static int list_all(int level)
 	return rc;
 }
 
+struct show_ctx {
+	bool secrets;
+	size_t count;
+};
+
+static int show_one(const struct rec *r, void *arg)
+{
+	struct show_ctx *c = arg;
+
+	adm_print_record(r, c->secrets);
+	c->count++;
+	return 0;
+}
+
+/* -r SID without -P: the node record the session was logged in from
+ * (target, persistent portal, iface), as -m node -o show prints it. */
+static int show_record(const struct ksys_session *s, bool secrets)
+{
+	struct recdb *db;
+	struct rec_err err;
+	struct show_ctx c = { .secrets = secrets };
+	struct rec_filter f = rec_filter_all(REC_NODE);
+	int rc;
+
+	if ((rc = adm_db_open(&db)))
+		return rc;
+	f.target = s->target_name;
+	f.addr = s->persistent_address;
+	f.port = s->persistent_port;
+	f.iface = s->iface_name;
+	rc = recdb_foreach(db, &f, show_one, &c, &err);
+	recdb_close(db);
+	if (rc < 0)
+		return adm_fail_rec(&err);
+	if (c.count == 0)
+		return adm_no_records();
+	return adm_flush();
+}
+
 /* The session -r names: 0, or the exit code after the message. */
 static int lookup_sid(const char *arg, uint32_t *sid, struct ksys_session *s)
 {
@@ -221,6 +261,8 @@ int adm_mode_session(const struct adm_opts *o)
 		rc = adm_session_rescan(o, sid);
 	else if (o->stats)
 		rc = adm_session_stats(o, sid);
+	else if (s && o->print_level < 0)
+		rc = show_record(s, o->show_secrets);
 	else if (s)
 		rc = print_sessions((const struct ksys_session *const *)&s, 1, level);
 	else

@@ -136,12 +136,22 @@ void adm_print_session_tree(const struct ksys_session *const *sessions,
 	for (size_t i = 0; i < n; i++) {
 		const struct ksys_session *s = sessions[i];
 
-		if (i == 0 || strcmp(sessions[i - 1]->target_name, s->target_name))
+		const struct ksys_session *prev = i ? sessions[i - 1] : NULL;
+
+		if (prev && strcmp(prev->target_name, s->target_name))
+			prev = NULL;
+		if (!prev)
 			printf("Target: %s (non-flash)\n", str_or(s->target_name, UNKNOWN_TEXT));
-		portal_text(s->address, s->port, portal, sizeof(portal));
-		printf("\tCurrent Portal: %s,%d\n", portal, s->tpgt);
-		portal_text(s->persistent_address, s->persistent_port, portal, sizeof(portal));
-		printf("\tPersistent Portal: %s,%d\n", portal, s->tpgt);
+		/* A further session through the same portal of the same
+		 * target gets an empty line in place of the portal lines. */
+		if (prev && !strcmp(prev->address, s->address) && prev->port == s->port) {
+			printf("\n");
+		} else {
+			portal_text(s->address, s->port, portal, sizeof(portal));
+			printf("\tCurrent Portal: %s,%d\n", portal, s->tpgt);
+			portal_text(s->persistent_address, s->persistent_port, portal, sizeof(portal));
+			printf("\tPersistent Portal: %s,%d\n", portal, s->tpgt);
+		}
 		print_iface(s, &iscsid[i]);
 		if (level >= 2)
 			print_params(s);

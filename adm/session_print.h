@@ -31,7 +31,9 @@ void adm_print_session_line(const struct ksys_session *s);
 void adm_print_session_versions(const char *class_version);
 
 /* The -P level (1..3) tree of n sessions, in the order given; a
- * "Target:" line starts each run of sessions to the same target.
+ * "Target:" line starts each run of sessions to the same target, and a
+ * session through the same portal as the one before it in that run gets
+ * an empty line instead of its portal lines.
  * iscsid[i] belongs to sessions[i]. */
 void adm_print_session_tree(const struct ksys_session *const *sessions,
 			    const struct adm_iscsid_state *iscsid, size_t n, int level);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "adm/mode_session.h"
+#include "adm/options.h"
 #include "adm/session_print.h"
 
 static struct ksys_session *fixture(void)
@@ -255,8 +256,8 @@ static void tree_variants(void **state)
 	free(s);
 }
 
-/* Two sessions to one target, then another target: one "Target:" line
- * per run. */
+/* Two sessions to one target through one portal, then another target:
+ * one "Target:" line per run, one set of portal lines per portal. */
 static void tree_grouping(void **state)
 {
 	struct ksys_session *a1 = fixture(), *a2 = fixture(), *b = fixture();
@@ -270,11 +271,19 @@ static void tree_grouping(void **state)
 	strcpy(b->target_name, "iqn.2024-01.test.vm:target2");
 	b->sid = 1;
 	char *out = capture(run_tree, &a);
-	size_t targets = 0;
+	size_t targets = 0, portals = 0;
 	for (const char *p = out; (p = strstr(p, "Target: ")); p++)
 		targets++;
+	for (const char *p = out; (p = strstr(p, "\tCurrent Portal: ")); p++)
+		portals++;
 	assert_int_equal(targets, 2);
-	assert_non_null(strstr(out, "\t\tIface Name: second\n"));
+	assert_int_equal(portals, 2);
+	/* The second session through the same portal: an empty line, then
+	 * straight to its Interface block (as the reference prints it). */
+	assert_non_null(strstr(out, "Internal iscsid Session State: NO CHANGE\n\n\t\t**********\n"
+				    "\t\tInterface:\n\t\t**********\n\t\tIface Name: second\n"));
+	assert_non_null(strstr(out, "Target: iqn.2024-01.test.vm:target2 (non-flash)\n"
+				    "\tCurrent Portal: 127.0.0.1:3260,1\n"));
 	free(out);
 	free(a1);
 	free(a2);
@@ -305,6 +314,42 @@ static void sid_arguments(void **state)
 	assert_false(adm_parse_sid("/sys/class/iscsi_session", &sid));
 }
 
+/* Runs "iscsiadm ARGS" through adm_mode_session() under an empty
+ * $ISCSI_ROOT (no iSCSI in sysfs, no iscsid); returns the exit code. */
+static int run_mode(const char *a1, const char *a2, const char *a3, const char *a4)
+{
+	char *argv[8] = { "iscsiadm", "-m", "session" };
+	int argc = 3;
+	struct adm_opts o;
+
+	for (const char *const *a = (const char *const[]){ a1, a2, a3, a4 }; argc < 7 && *a; a++)
+		argv[argc++] = (char *)*a;
+	argv[argc] = NULL;
+	optind = 0;
+	assert_int_equal(adm_parse(argc, argv, &o), ADM_PARSE_RUN);
+	return adm_mode_session(&o);
+}
+
+static void mode_exit_codes(void **state)
+{
+	char root[] = "/tmp/test_session_print.XXXXXX";
+
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	setenv("ISCSI_ROOT", root, 1);
+	assert_int_equal(run_mode(NULL, NULL, NULL, NULL), 21);         /* No active sessions. */
+	assert_int_equal(run_mode("-P", "3", NULL, NULL), 21);
+	assert_int_equal(run_mode("-P", "4", NULL, NULL), 7);
+	assert_int_equal(run_mode("-r", "5", NULL, NULL), 22);         /* no such sid */
+	assert_int_equal(run_mode("-r", "5", "-P", "1"), 22);
+	assert_int_equal(run_mode("-r", "abc", NULL, NULL), 1);
+	assert_int_equal(run_mode("-r", "/sys/class/iscsi_session/session5", NULL, NULL), 1);
+	assert_int_equal(run_mode("-r", "5", "-u", "-R"), 7);          /* two operations */
+	assert_int_equal(run_mode("-r", "5", "-u", NULL), 22);         /* checked before iscsid */
+	unsetenv("ISCSI_ROOT");
+	assert_int_equal(rmdir(root), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -314,6 +359,7 @@ int main(void)
 		cmocka_unit_test(tree_variants),
 		cmocka_unit_test(tree_grouping),
 		cmocka_unit_test(sid_arguments),
+		cmocka_unit_test(mode_exit_codes),
 	};
 	return cmocka_run_group_tests_name("session_print", tests, NULL, NULL);
 }
