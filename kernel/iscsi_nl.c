@@ -125,12 +125,15 @@ static enum match classify(const struct knl_msg *m, uint32_t type, uint32_t seq,
 {
 	if (m->nlmsg_type == NLMSG_ERROR)
 		return m->nlmsg_seq == seq && m->ev.iferror != 0 ? M_REPLY : M_OTHER;
+	/* A failed request comes back with its own nlmsg_type but the
+	 * uevent's type turned into IF_ERROR. */
+	if (m->nlmsg_type == type && type != KISCSI_UEVENT_UNKNOWN &&
+	    (m->ev.type == type || m->ev.type == KISCSI_KEVENT_IF_ERROR))
+		return M_REPLY;
 	if (m->ev.type >= KISCSI_KEVENT_RECV_PDU)
 		return m->nlmsg_type == 0 ? M_EVENT : M_OTHER;
 	if (m->ev.type != type)
 		return M_OTHER;
-	if (m->nlmsg_type == type)
-		return M_REPLY;
 	/* GET_STATS answers go to the whole group: ours is the one for our
 	 * connection (another daemon's may pass by). */
 	if (type == KISCSI_UEVENT_GET_STATS && m->nlmsg_type == 0 &&
@@ -185,7 +188,8 @@ static int read_datagram(struct kern *k, int timeout_ms, uint32_t type, uint32_t
 			found = true;
 			*reply = m.ev;
 			*reply_rc = knl_reply_errno(m.ev.iferror);
-			if (*reply_rc == 0 && m.nlmsg_type == NLMSG_ERROR)
+			if (*reply_rc == 0 && (m.nlmsg_type == NLMSG_ERROR ||
+					       m.ev.type == KISCSI_KEVENT_IF_ERROR))
 				*reply_rc = -EPROTO;
 			else if (*reply_rc == 0 && stats)
 				*reply_rc = knl_decode_stats(&m, stats) < 0 ? -EPROTO : 0;

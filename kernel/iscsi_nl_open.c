@@ -4,10 +4,12 @@
 #include "kernel/iscsi_nl_priv.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <netlink/netlink.h>
 #include <netlink/socket.h>
 #include <poll.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +87,26 @@ static int fail(int rc, char *err, size_t errlen, const char *fmt, ...)
 	return rc;
 }
 
+/* The kernel answers a read of the handle attribute with EACCES unless
+ * the reader has CAP_SYS_ADMIN (the file itself is world-readable): say
+ * so rather than "cannot read it". */
+static bool handle_forbidden(const char *transport)
+{
+	char rel[128], path[512], c;
+	bool forbidden;
+	int fd;
+
+	snprintf(rel, sizeof(rel), "/class/iscsi_transport/%s/handle", transport);
+	if (ksys_path(path, sizeof(path), rel) < 0)
+		return false;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == EACCES;
+	forbidden = read(fd, &c, 1) < 0 && errno == EACCES;
+	close(fd);
+	return forbidden;
+}
+
 /* The transport's handle, loading its module first when it is missing. */
 static int transport_handle(const char *transport, uint64_t *handle, char *err, size_t errlen)
 {
@@ -94,6 +116,10 @@ static int transport_handle(const char *transport, uint64_t *handle, char *err, 
 	if (!module_for_transport(transport, module, sizeof(module)))
 		return fail(-EINVAL, err, errlen, "invalid transport name");
 	rc = ksys_transport_handle(transport, handle, line, sizeof(line));
+	if (rc < 0 && handle_forbidden(transport))
+		return fail(-EPERM, err, errlen,
+			    "reading the handle of transport %s: Permission denied (needs root)",
+			    transport);
 	if (rc < 0)
 		return fail(-EIO, err, errlen, "%s", line);
 	if (rc == 0)

@@ -190,7 +190,6 @@ static const struct {
 	{ KISCSI_PARAM_TPGT, "1" },
 	{ KISCSI_PARAM_PERSISTENT_ADDRESS, "127.0.0.1" },
 	{ KISCSI_PARAM_PERSISTENT_PORT, "3260" },
-	{ KISCSI_PARAM_ISID, "400001370000" },
 	{ KISCSI_PARAM_IFACE_NAME, "default" },
 	{ KISCSI_PARAM_USERNAME, "probeuser" },
 	{ KISCSI_PARAM_SESS_RECOVERY_TMO, "7" },
@@ -260,13 +259,18 @@ static int lifecycle(void)
 	}
 	rc = kern_set_param(k, sid, 0, KISCSI_PARAM_PASSWORD, "never");
 	printf("set_password=%d %s\n", rc, kern_strerror(k));
+	/* iscsi_tcp keeps no ISID of its own: a refusal the caller must see. */
+	rc = kern_set_param(k, sid, 0, KISCSI_PARAM_ISID, "400001370000");
+	printf("set_isid=%d %s\n", rc, rc ? kern_strerror(k) : "");
 	rc = kern_set_host_param(k, host, KISCSI_HOST_PARAM_INITIATOR_NAME, INITIATOR);
 	printf("set_host_param=%d %s\n", rc, rc ? kern_strerror(k) : "");
+	snprintf(name, sizeof(name), "host%u", host);
+	show_attr("iscsi_host", name, "initiatorname");
+	snprintf(name, sizeof(name), "session%u", sid);
 
 	show_attr("iscsi_session", name, "targetname");
 	show_attr("iscsi_session", name, "initiatorname");
 	show_attr("iscsi_session", name, "tpgt");
-	show_attr("iscsi_session", name, "isid");
 	show_attr("iscsi_session", name, "ifacename");
 	show_attr("iscsi_session", name, "username");
 	show_attr("iscsi_session", name, "recovery_tmo");

@@ -134,6 +134,10 @@ static void answer_echo(struct fake *f, const struct kiscsi_uevent *req, uint32_
 	struct kiscsi_uevent r = *req;
 	r.iferror = (uint32_t)f->iferror;
 	r.r.retcode = f->retcode;
+	/* Linux reports a failed request as IF_ERROR under the request's
+	 * nlmsg_type. */
+	if (f->iferror)
+		r.type = KISCSI_KEVENT_IF_ERROR;
 	push_msg(f, (uint16_t)nl_type, &r, NULL, 0, 0);
 }
 
@@ -692,6 +696,18 @@ static void answer_wrong_type(struct fake *f, const struct kiscsi_uevent *req, u
 	push_msg(f, (uint16_t)t, &r, NULL, 0, 0);
 }
 
+static void answer_if_error_zero(struct fake *f, const struct kiscsi_uevent *req, uint32_t t)
+{
+	struct kiscsi_uevent r = *req;
+	/* IF_ERROR as an event (nlmsg_type 0) is not our answer... */
+	r.type = KISCSI_KEVENT_IF_ERROR;
+	r.iferror = (uint32_t)-EINVAL;
+	push_msg(f, 0, &r, NULL, 0, 0);
+	/* ...and one that claims no error is malformed. */
+	r.iferror = 0;
+	push_msg(f, (uint16_t)t, &r, NULL, 0, 0);
+}
+
 static void answer_netlink_error(struct fake *f, const struct kiscsi_uevent *req, uint32_t t)
 {
 	(void)req;
@@ -718,6 +734,8 @@ static void odd_replies(void **state)
 	assert_int_equal(kern_destroy_session(k, 1), -EPROTO);
 	F->answer = answer_wrong_type;
 	assert_int_equal(kern_destroy_session(k, 1), -ETIMEDOUT);
+	F->answer = answer_if_error_zero;
+	assert_int_equal(kern_destroy_session(k, 1), -EPROTO);
 	F->answer = answer_netlink_error;
 	assert_int_equal(kern_destroy_session(k, 1), -EOPNOTSUPP);
 	assert_non_null(strstr(kern_strerror(k), "destroy session: Operation not supported"));
