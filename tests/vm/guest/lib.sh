@@ -18,9 +18,30 @@
 #   ref_iscsid_start / ref_iscsid_stop   Debian's open-iscsi iscsid
 #   stop_pid PID            SIGTERM, fails if not gone within 10 s
 #   ref_iscsiadm ARGS...    Debian's iscsiadm
+# Either initiator, the same script (INITIATOR=ref|ours):
+#   INITIATOR               "ref" (Debian's open-iscsi under /ref, the
+#                           default) or "ours" (iscsid, iscsiadm and
+#                           iscsi-worker in /usr/local/sbin); taken from
+#                           vm.initiator= on the kernel command line
+#                           (tests/vm/run: VM_INITIATOR=ours) unless set
+#   init_use ref|ours       switch (one script can measure both)
+#   init_label              a line naming the initiator in use
+#   init_available ref|ours its programs are in the image
+#   init_start / init_stop  its iscsid in the foreground (own session),
+#                           iscsid.conf and initiatorname.iscsi in
+#                           /etc/iscsi; stop is SIGTERM
+#   adm ARGS...             its iscsiadm
+#   init_rss_kib            resident memory (KiB) of every iscsid and
+#                           iscsi-worker process alive
 # Waiting and finding:
 #   wait_for SECONDS CMD... polls CMD every 0.1 s until it succeeds
 #   session_disk IQN        prints the sdX of the logged-in session to IQN
+#   session_disks IQN       every sdX of that session, one a line
+#   session_sid IQN         the kernel's session id of the session to IQN
+#   session_count           how many iSCSI sessions the kernel has
+#   sessions_scan           SESSION_SID[IQN], SESSION_DISKS[IQN] for all
+#   scsi_offline_all        takes every SCSI device offline (so that an
+#                           abandoned session cannot stall the shutdown)
 #   tcp_listening PORT      something listens on 127.0.0.1 or 0.0.0.0:PORT
 #   now / since T           seconds since boot; seconds since T (0.01 s)
 #
@@ -223,10 +244,10 @@ ref_iscsiadm() {
 # session_disk IQN: the block device of LUN 1.. of the session logged in
 # to IQN, e.g. "sda"; fails while the session or its disk is not there.
 session_disk() {
-	local s blk
+	local s blk t
 	for s in /sys/class/iscsi_session/session*; do
-		[ -e "$s/targetname" ] || continue
-		[ "$(cat "$s/targetname")" = "$1" ] || continue
+		read -r t 2>/dev/null <"$s/targetname" || continue
+		[ "$t" = "$1" ] || continue
 		for blk in "$s"/device/target*/*/block/*; do
 			[ -e "$blk" ] || continue
 			echo "${blk##*/}"
@@ -234,4 +255,181 @@ session_disk() {
 		done
 	done
 	return 1
+}
+
+# session_disks IQN: every block device of the session logged in to IQN.
+session_disks() {
+	local s blk t found=1
+	for s in /sys/class/iscsi_session/session*; do
+		read -r t 2>/dev/null <"$s/targetname" || continue
+		[ "$t" = "$1" ] || continue
+		for blk in "$s"/device/target*/*/block/*; do
+			[ -e "$blk" ] || continue
+			echo "${blk##*/}"
+			found=0
+		done
+	done
+	return $found
+}
+
+# session_sid IQN: e.g. "3" for session3.
+session_sid() {
+	local s t
+	for s in /sys/class/iscsi_session/session*; do
+		read -r t 2>/dev/null <"$s/targetname" || continue
+		[ "$t" = "$1" ] || continue
+		echo "${s##*/session}"
+		return 0
+	done
+	return 1
+}
+
+# sessions_scan: fills SESSION_SID[IQN] and SESSION_DISKS[IQN] (sdX
+# names, space-separated, in LUN order) from sysfs without starting a
+# process (forks are slow under software emulation).
+declare -A SESSION_SID=() SESSION_DISKS=()
+sessions_scan() {
+	local s blk t
+	SESSION_SID=()
+	SESSION_DISKS=()
+	for s in /sys/class/iscsi_session/session*; do
+		read -r t 2>/dev/null <"$s/targetname" || continue
+		SESSION_SID[$t]=${s##*/session}
+		SESSION_DISKS[$t]=
+		for blk in "$s"/device/target*/*/block/*; do
+			[ -e "$blk" ] || continue
+			SESSION_DISKS[$t]+="${SESSION_DISKS[$t]:+ }${blk##*/}"
+		done
+	done
+}
+
+session_count() {
+	local s n=0
+	for s in /sys/class/iscsi_session/session*; do
+		[ -e "$s" ] && n=$((n + 1))
+	done
+	echo $n
+}
+
+# The kernel flushes every disk's write cache at power-off; a session whose
+# target or daemon is gone would hold that flush for the whole recovery
+# timeout. An offline device fails it at once.
+scsi_offline_all() {
+	local st
+	for st in /sys/class/scsi_device/*/device/state; do
+		[ -e "$st" ] && echo offline >"$st" 2>/dev/null
+	done
+	return 0
+}
+
+# ---- the initiator under test ----------------------------------------
+
+# vm.initiator=NAME on the kernel command line, "ref" without one.
+cmdline_initiator() {
+	local w
+	for w in $(cat /proc/cmdline); do
+		case $w in vm.initiator=*) echo "${w#vm.initiator=}"; return ;; esac
+	done
+	echo ref
+}
+
+INITIATOR=${INITIATOR:-$(cmdline_initiator)}
+OURS_SBIN=/usr/local/sbin
+# iscsid.conf for ours: the project's etc/iscsid.conf when the wrapper
+# copied it there, else the reference's (ours reads open-iscsi's format).
+OURS_CONF=/usr/local/etc/iscsi/iscsid.conf
+OURS_INITIATOR=${OURS_INITIATOR:-iqn.2024-01.test.vm:our-initiator}
+init_pid=
+
+init_use() {
+	case $1 in
+	ref | ours) INITIATOR=$1 ;;
+	*) echo "init_use: unknown initiator '$1' (ref or ours)" >&2; return 1 ;;
+	esac
+}
+
+init_available() {
+	case $1 in
+	ref) [ -x "$REF/sbin/iscsid" ] && [ -x "$REF/sbin/iscsiadm" ] ;;
+	ours) [ -x "$OURS_SBIN/iscsid" ] && [ -x "$OURS_SBIN/iscsiadm" ] &&
+		[ -x "$OURS_SBIN/iscsi-worker" ] ;;
+	*) return 1 ;;
+	esac
+}
+
+init_label() {
+	case $INITIATOR in
+	ref) echo "Debian's open-iscsi 2.1.8 (reference)" ;;
+	ours) echo "ours ($OURS_SBIN/iscsid, iscsiadm, iscsi-worker)" ;;
+	esac
+}
+
+adm() {
+	case $INITIATOR in
+	ref) "$REF/sbin/iscsiadm" "$@" ;;
+	ours) "$OURS_SBIN/iscsiadm" "$@" ;;
+	*) echo "adm: INITIATOR '$INITIATOR' is neither ref nor ours" >&2; return 1 ;;
+	esac
+}
+
+# init_start: iscsid of $INITIATOR in the foreground; fails when it does
+# not answer on its control socket within 30 s (its log is shown).
+init_start() {
+	local conf=$REF/iscsid.conf log=/tmp/iscsid-$INITIATOR.log
+	init_available "$INITIATOR" || {
+		echo "init_start: $INITIATOR's programs are not in the image" >&2
+		return 1
+	}
+	mkdir -p /etc/iscsi /var/lib/iscsi /run/lock/iscsi
+	case $INITIATOR in
+	ref)
+		# ref_iscsid_start keeps its own pid variable; share it so that
+		# ref_iscsid_stop and init_stop stop the same daemon.
+		ref_iscsid_start || return 1
+		init_pid=$ref_iscsid_pid
+		return 0 ;;
+	ours)
+		[ -f "$OURS_CONF" ] && conf=$OURS_CONF
+		cp "$conf" /etc/iscsi/iscsid.conf
+		echo "InitiatorName=$OURS_INITIATOR" >/etc/iscsi/initiatorname.iscsi
+		setsid "$OURS_SBIN/iscsid" -f >>"$log" 2>&1 &
+		init_pid=$!
+		if ! wait_for 30 test -S /run/iscsid/iscsid.sock; then
+			echo "iscsid did not come up:" >&2
+			cat "$log" >&2
+			return 1
+		fi ;;
+	esac
+}
+
+init_stop() {
+	case $INITIATOR in
+	ref)
+		[ -n "$ref_iscsid_pid" ] || ref_iscsid_pid=$init_pid
+		ref_iscsid_stop
+		local rc=$?
+		init_pid=
+		return $rc ;;
+	ours)
+		[ -n "$init_pid" ] || return 0
+		stop_pid "$init_pid"
+		local rc=$?
+		init_pid=
+		return $rc ;;
+	esac
+}
+
+# init_rss_kib: the sum of VmRSS over every process running an iscsid or
+# an iscsi-worker (either initiator's), in KiB.
+init_rss_kib() {
+	local p exe total=0 kib
+	for p in /proc/[0-9]*; do
+		exe=$(readlink "$p/exe" 2>/dev/null) || continue
+		case ${exe##*/} in
+		iscsid | iscsi-worker)
+			kib=$(awk '$1 == "VmRSS:" { print $2 }' "$p/status" 2>/dev/null)
+			total=$((total + ${kib:-0})) ;;
+		esac
+	done
+	echo $total
 }
