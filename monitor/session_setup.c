@@ -58,29 +58,28 @@ static int set_negotiated(struct kern *k, const struct session_made *ms,
 	       NUM(IMM_DATA_EN, p->immediate_data) || NUM(FIRST_BURST, p->first_burst) ||
 	       NUM(MAX_BURST, p->max_burst) || NUM(PDU_INORDER_EN, p->data_pdu_in_order) ||
 	       NUM(DATASEQ_INORDER_EN, p->data_seq_in_order) || NUM(ERL, p->erl) ||
-	       NUM(EXP_STATSN, s->neg->exp_statsn) ||
-	       OPT_NUM(DEF_TIME2WAIT, p->time2wait) || OPT_NUM(DEF_TIME2RETAIN, p->time2retain);
+	       NUM(EXP_STATSN, s->neg->exp_statsn);
 }
 
 /* Names and portal, shown in sysfs: what iscsiadm -m session prints and
- * what a restarted iscsid finds its sessions by. */
+ * what a restarted iscsid finds its sessions by. Not the ISID: Linux 6.1's
+ * iscsi_tcp refuses it (ENOSYS) and shows none; nor DefaultTime2Wait/
+ * Retain, which it does not keep either (they matter to recovery, which
+ * iscsid does, not the kernel). */
 static int set_identity(struct kern *k, const struct session_made *ms,
 			const struct session_setup *s, char *err, size_t errlen)
 {
 	const struct login_config *o = s->offer;
 	const char *iface = rec_get(s->node, "iface.iscsi_ifacename");
-	char isid[13];
 	int tpgt = s->neg->params.tpgt;
 	long long rec_tpgt;
 
-	snprintf(isid, sizeof(isid), "%02x%02x%02x%02x%02x%02x", o->isid[0], o->isid[1],
-		 o->isid[2], o->isid[3], o->isid[4], o->isid[5]);
 	if (tpgt < 0 && rec_get_int(s->node, "node.tpgt", &rec_tpgt) == 0 && rec_tpgt >= 0)
 		tpgt = (int)rec_tpgt;
 	return STR(TARGET_NAME, o->target_name) || STR(INITIATOR_NAME, o->initiator_name) ||
 	       STR(PERSISTENT_ADDRESS, s->address) || NUM(PERSISTENT_PORT, s->port) ||
 	       (tpgt >= 0 && NUM(TPGT, tpgt)) ||
-	       STR(IFACE_NAME, iface && iface[0] ? iface : "default") || OPT_STR(ISID, isid) ||
+	       STR(IFACE_NAME, iface && iface[0] ? iface : "default") ||
 	       (s->neg->params.target_alias[0] && OPT_STR(TARGET_ALIAS, s->neg->params.target_alias));
 }
 

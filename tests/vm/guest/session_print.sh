@@ -105,7 +105,12 @@ records() {
 	"$adm" -m node -T "$t2" -p "$portal" -o update \
 		-n 'node.conn[0].iscsi.HeaderDigest' -v CRC32C &&
 	"$adm" -m node -T "$t2" -p "$portal" -o update \
-		-n 'node.conn[0].iscsi.DataDigest' -v CRC32C
+		-n 'node.conn[0].iscsi.DataDigest' -v CRC32C &&
+	# Debian's -o new takes these two from iscsid.conf while its iscsid
+	# runs (8 and 15 there); ours gives -o new the compiled defaults,
+	# as Debian's does without its daemon (4 and 30). Set both sides.
+	"$adm" -m node -o update -n node.session.initial_login_retry_max -v 8 &&
+	"$adm" -m node -o update -n 'node.conn[0].timeo.login_timeout' -v 15
 }
 tap_check "the same node records in both databases" eval 'records ref_iscsiadm && records "$OURS"' ||
 	give_up
