@@ -86,7 +86,7 @@ TOOL_BINS  := $(TOOL_SRCS:%.c=$(BUILD)/%)
 # refreshing an archive that looks newer than the sources it came from.
 .SECONDARY: $(UNIT_BINS:%=%.o) $(TOOL_BINS:%=%.o) $(BUILD)/tests/fuzz/replay_main.o \
 	$(patsubst tests/fuzz/%.c,$(BUILD)/tests/fuzz/%.o,$(FUZZ_SRCS))
-.PHONY: all deps check unit-tests test-bins fuzz install clean demo bench
+.PHONY: all deps check unit-tests test-bins fuzz install clean demo bench bench-vm
 all: $(PROGRAMS:%=$(BUILD)/%)
 
 $(BUILD)/%.o: %.c
@@ -134,6 +134,15 @@ unit-tests: test-bins
 # 10,000 node records, ours beside the reference open-iscsi (needs root).
 bench: all $(TOOL_BINS)
 	tests/bench/records.sh $(BUILD)
+
+# Sessions in the qemu VM: login, logout, -L/-U all over 64 targets and
+# iscsid's memory, ours beside the reference open-iscsi.
+bench-vm: all
+	tests/bench/sessions.sh $(BUILD)
+
+# The main job shown in the qemu VM, each command with its output.
+demo: all
+	tests/demo/run $(BUILD)
 
 # libFuzzer builds: the library is compiled again with clang and the
 # fuzzer's instrumentation, in a tree of its own.
