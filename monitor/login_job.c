@@ -248,7 +248,12 @@ static void job_finish(struct monitor *m, void *run, const void *reqp, struct ct
 	if (res->code != ISCSI_SUCCESS) {
 		log_warn("login to %s at %s,%u failed: %s", req->target_name, req->address,
 			 req->port, res->message);
-		answer(peer, res->code, res->message);
+		/* open-iscsi reports a portal it could not reach or lost during
+		 * the login as 8 ("connection timed out") once its login
+		 * attempts are used up; scripts test for that code. The line
+		 * still says what happened (refused, reset, no route). */
+		answer(peer, res->code == ISCSI_ERR_TRANS ? ISCSI_ERR_TRANS_TIMEOUT : res->code,
+		       res->message);
 		return;
 	}
 	int fd = login_run_take_socket(lj->run);
