@@ -23,7 +23,7 @@ export ISCSI_ROOT=$work/root
 mkdir -p "$ISCSI_ROOT/etc/iscsi"
 pids=()
 cleanup() {
-	for p in "${pids[@]}"; do kill -9 -- "-$p" 2>/dev/null; done
+	for p in "${pids[@]}"; do kill -9 -- "-$p" "$p" 2>/dev/null; done
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -138,8 +138,11 @@ for ((round = 1; round <= ROUNDS; round++)); do
 	# 50 to 800 ms: the writers are mid-command most of the time.
 	delay=$((50 + RANDOM % 750))
 	sleep "$(printf '0.%03d' "$delay")"
+	# The group and the process itself: under load a writer may not
+	# have called setsid() yet, and then its group does not exist (it
+	# would escape the kill and run on forever).
 	{
-		for p in "${pids[@]}"; do kill -9 -- "-$p"; done
+		for p in "${pids[@]}"; do kill -9 -- "-$p"; kill -9 "$p"; done
 		wait
 	} 2>/dev/null
 	check_round "$round"
