@@ -15,7 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/errbuf.h"
 #include "kernel/sysfs_devices.h"
@@ -92,7 +94,15 @@ static bool find_conn(uint32_t sid, char *out, size_t size)
 	struct dirent *e;
 	long best = -1;
 
-	if (ksys_path(cls, sizeof(cls), "/class/iscsi_connection") < 0 || !(d = opendir(cls)))
+	if (ksys_path(cls, sizeof(cls), "/class/iscsi_connection") < 0)
+		return false;
+	/* Connection 0 is the leading one of every session open-iscsi or
+	 * iscsid makes: no directory walk (which made a listing of N
+	 * sessions read N*N entries). */
+	int n0 = snprintf(out, size, "%s/connection%u:0", cls, sid);
+	if (n0 > 0 && (size_t)n0 < size && access(out, F_OK) == 0)
+		return true;
+	if (!(d = opendir(cls)))
 		return false;
 	snprintf(prefix, sizeof(prefix), "connection%u:", sid);
 	while ((e = readdir(d))) {
@@ -300,4 +310,41 @@ int ksys_transport_class_version(char *out, size_t size)
 	if (ksys_path(dir, sizeof(dir), "/module/scsi_transport_iscsi") < 0)
 		return -1;
 	return ksys_read_str(dir, "version", out, size) == KSYS_RD_OK && out[0] ? 0 : -1;
+}
+
+int ksys_sessions_of_target(const char *target, struct ksys_session_key *out, size_t max,
+			    char *err, size_t errlen)
+{
+	char cls[KSYS_PATH_MAX], dir[KSYS_PATH_MAX], name[KSYS_NAME_MAX];
+	DIR *d;
+	struct dirent *e;
+	int n = 0;
+
+	if (ksys_path(cls, sizeof(cls), "/class/iscsi_session") < 0)
+		return errbuf_set(err, errlen, "sysfs path too long (ISCSI_ROOT)");
+	if (!(d = opendir(cls)))
+		return errno == ENOENT ? 0 : errbuf_set(err, errlen, "%s: %s", cls, strerror(errno));
+	while ((e = readdir(d)) && (size_t)n < max) {
+		long sid;
+
+		if (!parse_name(e->d_name, "session", SID_MAX, &sid) ||
+		    ksys_join(dir, sizeof(dir), cls, e->d_name) < 0)
+			continue;
+		read_str(dir, "targetname", name, sizeof(name));
+		/* iSCSI names compare without case (RFC 3722 maps to lower). */
+		if (!name[0] || strcasecmp(name, target) != 0)
+			continue;
+		struct ksys_session_key *k = &out[n];
+		memset(k, 0, sizeof(*k));
+		k->sid = (uint32_t)sid;
+		read_str(dir, "ifacename", k->iface_name, sizeof(k->iface_name));
+		if (find_conn(k->sid, dir, sizeof(dir))) {
+			read_str(dir, "persistent_address", k->persistent_address,
+				 sizeof(k->persistent_address));
+			k->persistent_port = read_port(dir, "persistent_port");
+		}
+		n++;
+	}
+	closedir(d);
+	return n;
 }

@@ -99,6 +99,20 @@ int ksys_get_session(uint32_t sid, struct ksys_session *out, char *err, size_t e
 
 void ksys_sessions_free(struct ksys_sessions *s);
 
+/* Just what identifies a session's record, read cheaply (no devices, no
+ * parameters): a login checks it for every request. */
+struct ksys_session_key {
+	uint32_t sid;
+	char persistent_address[KSYS_ADDR_MAX];
+	uint16_t persistent_port;
+	char iface_name[KSYS_STR_MAX];  /* "" when the kernel says nothing */
+};
+
+/* The sessions logged in to target (names compared without case), at
+ * most max of them: how many, or -1 with one line in err. */
+int ksys_sessions_of_target(const char *target, struct ksys_session_key *out, size_t max,
+			    char *err, size_t errlen);
+
 /* The sysfs path of root-relative path p ("/class/iscsi_session"), with
  * $ISCSI_ROOT applied. Returns 0 or -1 (does not fit). */
 int ksys_path(char *out, size_t size, const char *p);

@@ -87,19 +87,17 @@ bool sessions_record_has_session(struct monitor *m, const char *target, const ch
 			return true;
 	/* Sessions someone else made (another initiator, an iscsid that
 	 * died before we started) count as well. */
-	struct ksys_sessions all = { 0 };
+	struct ksys_session_key keys[16];
 	char err[256];
-	bool found = false;
-	if (ksys_list_sessions(&all, err, sizeof(err)) < 0)
-		return false;
-	for (size_t i = 0; i < all.count && !found; i++) {
-		const struct ksys_session *k = &all.items[i];
-		const char *kif = k->iface_name[0] ? k->iface_name : "default";
-		found = iscsi_name_equal(k->target_name, target) && k->persistent_port == port &&
-			same_address(k->persistent_address, address) && strcmp(kif, iface) == 0;
+	int n = ksys_sessions_of_target(target, keys, sizeof(keys) / sizeof(keys[0]), err,
+					sizeof(err));
+	for (int i = 0; i < n; i++) {
+		const char *kif = keys[i].iface_name[0] ? keys[i].iface_name : "default";
+		if (keys[i].persistent_port == port &&
+		    same_address(keys[i].persistent_address, address) && strcmp(kif, iface) == 0)
+			return true;
 	}
-	ksys_sessions_free(&all);
-	return found;
+	return false;
 }
 
 void sessions_adopt(struct monitor *m)

@@ -573,6 +573,29 @@ static void sorted_sessions(void **state)
 	assert_null(l.items);
 }
 
+/* The cheap lookup a login makes: only the sessions of that target, with
+ * their portal and iface; names without case. */
+static void sessions_of_target(void **state)
+{
+	struct ksys_session_key k[4];
+	char err[128];
+
+	(void)state;
+	assert_int_equal(ksys_sessions_of_target("iqn.a", k, 4, err, sizeof(err)), 0);
+	fake_session(3, 30, "iqn.2024-01.test:A\n");
+	fake_session(5, 31, "iqn.2024-01.test:b\n");
+	fake_session(8, 32, "iqn.2024-01.test:a\n");
+	int n = ksys_sessions_of_target("iqn.2024-01.test:a", k, 4, err, sizeof(err));
+	assert_int_equal(n, 2);
+	assert_true((k[0].sid == 3 && k[1].sid == 8) || (k[0].sid == 8 && k[1].sid == 3));
+	assert_string_equal(k[0].persistent_address, "127.0.0.1");
+	assert_int_equal(k[0].persistent_port, 3260);
+	assert_string_equal(k[0].iface_name, "default");
+	/* At most max entries. */
+	assert_int_equal(ksys_sessions_of_target("iqn.2024-01.test:a", k, 1, err, sizeof(err)), 1);
+	assert_int_equal(ksys_sessions_of_target("iqn.2024-01.test:c", k, 4, err, sizeof(err)), 0);
+}
+
 /* A device link that does not end in .../hostH/sessionN: no host number,
  * so the session is not shown rather than shown with a made-up host. */
 static void session_without_host(void **state)
@@ -653,6 +676,7 @@ int main(void)
 		cmocka_unit_test(attr_numbers),
 		cmocka_unit_test_setup_teardown(no_sessions, setup_root, teardown_root),
 		cmocka_unit_test_setup_teardown(one_session, setup_root, teardown_root),
+		cmocka_unit_test_setup_teardown(sessions_of_target, setup_root, teardown_root),
 		cmocka_unit_test_setup_teardown(passwords_never_read, setup_root, teardown_root),
 		cmocka_unit_test_setup_teardown(malformed_attributes, setup_root, teardown_root),
 		cmocka_unit_test_setup_teardown(missing_attributes, setup_root, teardown_root),
