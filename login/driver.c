@@ -127,8 +127,10 @@ static enum login_progress connected(struct login_run *r)
 	};
 	char err[256];
 
+	uint64_t t0 = login_now_ms();
 	if (worker_job_spawn(&r->job, &conf, err, sizeof(err)) < 0)
 		return finish(r, ISCSI_ERR_INTERNAL, "login: %s", err);
+	log_debug(2, "login worker spawned in %llu ms", (unsigned long long)(login_now_ms() - t0));
 	r->state = RS_WORKER;
 	/* The whole login gets the offer's timeout from here on. */
 	r->deadline = login_now_ms() + r->p.offer.timeout_ms + WORKER_DEADLINE_MARGIN_MS;

@@ -100,6 +100,7 @@ static void *job_start(struct monitor *m, const void *reqp, struct ctl_peer *pee
 	struct rec_err rerr = { 0 };
 	char err[1024];         /* room for any record error and names; the answer is cut to one line */
 
+	long long t0 = loop_now_ms();
 	struct login_job *lj = calloc(1, sizeof(*lj));
 	if (!lj) {
 		answer(peer, ISCSI_ERR_NOMEM, "iscsid: out of memory");
@@ -140,7 +141,10 @@ static void *job_start(struct monitor *m, const void *reqp, struct ctl_peer *pee
 			.worker_program = m->opts.worker_program,
 			.keep_stderr = m->opts.foreground,
 		};
+		long long t1 = loop_now_ms();
 		lj->run = login_run_start(&params);
+		log_debug(2, "login of %s: record and offer %lld ms, connect started in %lld ms",
+			  req->target_name, t1 - t0, loop_now_ms() - t1);
 		if (!lj->run) {
 			snprintf(err, sizeof(err), "iscsid: out of memory");
 			rc = ISCSI_ERR_NOMEM;
@@ -267,6 +271,7 @@ static void job_finish(struct monitor *m, void *run, const void *reqp, struct ct
 		.sockfd = fd,
 	};
 	struct session_made ms;
+	long long t0 = loop_now_ms();
 	int rc = !k ? ISCSI_ERR_TRANS_NOT_FOUND
 		    : session_setup(k, &setup, &ms, err, sizeof(err)) < 0 ? ISCSI_ERR_INTERNAL : 0;
 	/* The kernel holds its own reference to the socket now (or the
@@ -279,6 +284,7 @@ static void job_finish(struct monitor *m, void *run, const void *reqp, struct ct
 		answer(peer, rc, err);
 		return;
 	}
+	log_debug(2, "session %u: handed to the kernel in %lld ms", ms.sid, loop_now_ms() - t0);
 	session_up(lj, &ms, peer);
 }
 

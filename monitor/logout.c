@@ -88,7 +88,7 @@ void sessions_logout(struct monitor *m, struct ctl_peer *p, uint32_t sid)
 {
 	char err[256];
 	struct msession *s = sessions_find(m, sid);
-	struct ksys_session *ks = NULL;
+	char state[32];
 
 	if (s && s->state == MSESSION_LOGGING_OUT) {
 		ctl_peer_finish(p, ISCSI_ERR_BUSY, "session %u is already logging out", sid);
@@ -116,10 +116,8 @@ void sessions_logout(struct monitor *m, struct ctl_peer *p, uint32_t sid)
 
 	/* A session whose connection is down cannot carry a Logout
 	 * Request: straight to the teardown. */
-	ks = malloc(sizeof(*ks));
-	bool up = ks && ksys_get_session(sid, ks, err, sizeof(err)) == 0 &&
-		  strcmp(ks->session_state, "LOGGED_IN") == 0;
-	free(ks);
+	bool up = ksys_session_state(sid, state, sizeof(state)) == 0 &&
+		  strcmp(state, "LOGGED_IN") == 0;
 	uint8_t hdr[ISCSI_BHS_LEN];
 	size_t len = 0;
 	if (!up || build_logout(s, hdr, sizeof(hdr), &len) < 0 ||
