@@ -1,13 +1,28 @@
 /* Modes and options that act on the running system rather than on the
- * record database. They arrive with iscsid; until then each one is
- * refused with what it needs, and with open-iscsi's exit code for an
- * unreachable iscsid where iscsid is what is missing. Nothing is faked. */
+ * record database: -m session, -k, and the modes this version does not
+ * support (fw, host), refused with a line saying so. Nothing is faked. */
 #include <string.h>
 
 #include "adm/mode_session.h"
 #include "adm/modes.h"
 #include "adm/msg.h"
+#include "control/client.h"
 #include "base/exitcodes.h"
+
+/* -k 0: iscsid stops as on SIGTERM; sessions stay logged in. */
+static int stop_iscsid(void)
+{
+	struct ctl_client *c;
+	struct ctl_status st;
+	struct ctl_msg req;
+
+	if (ctl_connect(&c, &st) != 0)
+		return adm_fail(st.code, "%s", st.text);
+	ctl_msg_init(&req, CTL_MSG_DAEMON_STOP);
+	int rc = ctl_call(c, &req, NULL, NULL, &st);
+	ctl_close(c);
+	return rc ? adm_fail(rc, "%s", st.text) : 0;
+}
 
 int adm_mode_daemon(const struct adm_opts *o)
 {
@@ -15,7 +30,7 @@ int adm_mode_daemon(const struct adm_opts *o)
 		if (strcmp(o->killiscsid, "0"))
 			return adm_fail(ISCSI_ERR_INVAL, "Invalid killiscsid priority %s: it must be 0",
 					strlen(o->killiscsid) < 16 ? o->killiscsid : "(too long)");
-		return adm_needs_iscsid("stopping iscsid (--killiscsid)");
+		return stop_iscsid();
 	}
 	switch (o->mode) {
 	case ADM_MODE_SESSION:
