@@ -259,7 +259,7 @@ static void type_and_direction(void **state)
 			 CTL_E_DIRECTION);
 	len = sample_discovery(buf);
 	/* Undeclared types. */
-	static const unsigned bad[] = { 0, 5, 0x7fff, 0x8000, 0x8006, 0xffff };
+	static const unsigned bad[] = { 0, 0x0fff, 0x7fff, 0x8000, 0x80ff, 0xffff };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		put_be16(buf + 2, (uint16_t)bad[i]);
 		assert_int_equal(decode_as_daemon(buf, len, NULL), CTL_E_TYPE);
