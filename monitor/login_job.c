@@ -208,8 +208,11 @@ static void session_up(struct login_job *lj, const struct session_made *ms,
 		snprintf(s->address, sizeof(s->address), "%s", lj->req.address);
 		s->port = lj->req.port;
 		snprintf(s->iface, sizeof(s->iface), "%s", lj->req.iface);
-		long long tpgt;
+		long long tpgt, lt;
 		s->tpgt = rec_get_int(lj->node, "node.tpgt", &tpgt) == 0 ? (int)tpgt : -1;
+		if (rec_get_int(lj->node, "node.conn[0].timeo.logout_timeout", &lt) == 0 && lt > 0 &&
+		    lt <= 3600)
+			s->logout_timeout_s = (unsigned)lt;
 	}
 	log_info("session %u to %s at %s,%u (iface %s) logged in; host%u", ms->sid,
 		 lj->req.target_name, lj->req.address, lj->req.port, lj->req.iface, ms->host_no);

@@ -60,8 +60,8 @@ static void on_logout_timeout(struct loop_timer *t)
 {
 	struct msession *s = (struct msession *)((char *)t - offsetof(struct msession, logout_timer));
 
-	log_warn("session %u: no answer to the Logout Request in %d s; closing it anyway", s->sid,
-		 LOGOUT_RESPONSE_TIMEOUT_MS / 1000);
+	log_warn("session %u: no answer to the Logout Request in %u s; closing it anyway", s->sid,
+		 s->logout_timeout_s ? s->logout_timeout_s : LOGOUT_RESPONSE_TIMEOUT_MS / 1000);
 	teardown(s);
 }
 
@@ -127,5 +127,7 @@ void sessions_logout(struct monitor *m, struct ctl_peer *p, uint32_t sid)
 		teardown(s);
 		return;
 	}
-	loop_timer_arm(m->loop, &s->logout_timer, loop_now_ms() + LOGOUT_RESPONSE_TIMEOUT_MS);
+	long long wait_ms = s->logout_timeout_s ? s->logout_timeout_s * 1000LL
+						: LOGOUT_RESPONSE_TIMEOUT_MS;
+	loop_timer_arm(m->loop, &s->logout_timer, loop_now_ms() + wait_ms);
 }

@@ -33,7 +33,9 @@ struct msession {
 	uint16_t port;
 	int tpgt;
 	char iface[CTL_IFACE_MAX + 1];
-	/* Logout: who waits, and how long the target gets to answer. */
+	/* Logout: who waits, and how long the target gets to answer (the
+	 * record's node.conn[0].timeo.logout_timeout; 0: the default). */
+	unsigned logout_timeout_s;
 	struct ctl_peer *logout_peer;
 	struct loop_timer logout_timer;
 };
