@@ -354,6 +354,34 @@ else
 		"$(ls /sys/class/iscsi_session /sys/block 2>&1 | tr '\n' ' ')"
 fi
 
+# ---- one record, four logins at once --------------------------------------
+step "racing logins of one record"
+
+iqn4=$TGT_IQN_PREFIX"4"
+declare -A race_pid=()
+for r in 1 2 3 4; do
+	adm -m node -T "$iqn4" -p "$portal" --login >"/tmp/race$r.out" 2>&1 &
+	race_pid[$r]=$!
+done
+codes=
+for r in 1 2 3 4; do
+	wait "${race_pid[$r]}"
+	codes+=" $?"
+done
+sessions_scan
+n4=0
+for sid_dir in /sys/class/iscsi_session/session*; do
+	[ "$(cat "$sid_dir/targetname" 2>/dev/null)" = "$iqn4" ] && n4=$((n4 + 1))
+done
+oks=$(printf '%s\n' $codes | grep -c '^0$')
+exists=$(printf '%s\n' $codes | grep -c '^15$')
+[ "$oks" -eq 1 ] && [ "$exists" -eq 3 ] && [ "$n4" -eq 1 ] &&
+	tap_ok "4 racing logins of target4: one exits 0, three exit 15, one session" ||
+	tap_fail "4 racing logins of target4: one exits 0, three exit 15, one session" \
+		"exit codes:$codes; $n4 sessions; $(cat /tmp/race*.out)"
+adm -m node -T "$iqn4" -p "$portal" --logout >/dev/null 2>&1
+wait_for 20 eval '[ "$(session_count)" -eq 3 ]' || diag "target4's session did not go away"
+
 # ---- login errors ------------------------------------------------------
 step "login errors"
 
