@@ -41,6 +41,12 @@ const char *kern_strerror(const struct kern *k);
 int kern_create_session(struct kern *k, uint32_t initial_cmdsn, uint16_t cmds_max,
 			uint16_t queue_depth, uint32_t *sid, uint32_t *host_no);
 int kern_destroy_session(struct kern *k, uint32_t sid);
+/* ISCSI_UEVENT_UNBIND_SESSION: the kernel removes the session's SCSI
+ * target (its disks, each synced while the connection still works) in
+ * the background and then sends KERN_EV_UNBIND_SESSION. Only for a
+ * session whose target was scanned (sysfs target_state "SCANNED"): for
+ * any other the kernel does nothing and sends no event. */
+int kern_unbind_session(struct kern *k, uint32_t sid);
 int kern_create_conn(struct kern *k, uint32_t sid, uint32_t cid, uint32_t *conn_cid);
 int kern_destroy_conn(struct kern *k, uint32_t sid, uint32_t cid);
 /* sockfd: a connected TCP socket in this process; the kernel takes its

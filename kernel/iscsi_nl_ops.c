@@ -104,6 +104,15 @@ int kern_destroy_session(struct kern *k, uint32_t sid)
 	return request(k, "destroy session", &ev, NULL, 0, NULL, 0, false, NULL);
 }
 
+int kern_unbind_session(struct kern *k, uint32_t sid)
+{
+	struct kiscsi_uevent ev = uevent(KISCSI_UEVENT_UNBIND_SESSION);
+
+	/* The kernel reads the sid where DESTROY_SESSION has it. */
+	ev.u.d_session.sid = sid;
+	return request(k, "unbind session", &ev, NULL, 0, NULL, 0, false, NULL);
+}
+
 int kern_create_conn(struct kern *k, uint32_t sid, uint32_t cid, uint32_t *conn_cid)
 {
 	struct kiscsi_uevent ev = uevent(KISCSI_UEVENT_CREATE_CONN);

@@ -349,13 +349,13 @@ int ksys_sessions_of_target(const char *target, struct ksys_session_key *out, si
 	return n;
 }
 
-int ksys_session_state(uint32_t sid, char *out, size_t size)
+int ksys_session_attr(uint32_t sid, const char *name, char *out, size_t size)
 {
 	char rel[64], dir[KSYS_PATH_MAX];
 
 	snprintf(rel, sizeof(rel), "/class/iscsi_session/session%u", sid);
 	if (ksys_path(dir, sizeof(dir), rel) < 0 ||
-	    ksys_read_str(dir, "state", out, size) != KSYS_RD_OK) {
+	    ksys_read_str(dir, name, out, size) != KSYS_RD_OK) {
 		if (size)
 			out[0] = '\0';
 		return -1;

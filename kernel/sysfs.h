@@ -99,9 +99,10 @@ int ksys_get_session(uint32_t sid, struct ksys_session *out, char *err, size_t e
 
 void ksys_sessions_free(struct ksys_sessions *s);
 
-/* The session's state attribute ("LOGGED_IN", "FAILED", "FREE") alone:
- * 0, or -1 when there is no such session or it does not read. */
-int ksys_session_state(uint32_t sid, char *out, size_t size);
+/* One attribute of session sid's directory, e.g. "state" ("LOGGED_IN",
+ * "FAILED", "FREE") or "target_state" ("SCANNED", ...): 0, or -1 when
+ * there is no such session or it does not read. */
+int ksys_session_attr(uint32_t sid, const char *name, char *out, size_t size);
 
 /* Just what identifies a session's record, read cheaply (no devices, no
  * parameters): a login checks it for every request. */

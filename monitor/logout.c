@@ -60,7 +60,8 @@ static void on_logout_timeout(struct loop_timer *t)
 {
 	struct msession *s = (struct msession *)((char *)t - offsetof(struct msession, logout_timer));
 
-	log_warn("session %u: no answer to the Logout Request in %u s; closing it anyway", s->sid,
+	log_warn("session %u: no answer to the %s in %u s; closing it anyway", s->sid,
+		 s->unbinding ? "removal of its disks" : "Logout Request",
 		 s->logout_timeout_s ? s->logout_timeout_s : LOGOUT_RESPONSE_TIMEOUT_MS / 1000);
 	teardown(s);
 }
@@ -82,6 +83,42 @@ static int build_logout(const struct msession *s, uint8_t *out, size_t cap, size
 	pdu.u.logout_req.reason = ISCSI_LOGOUT_CLOSE_SESSION;
 	pdu.u.logout_req.cid = (uint16_t)s->cid;
 	return pdu_encode(&pdu, &opts, out, cap, len) == PDU_OK ? 0 : -1;
+}
+
+/* Waits the record's logout timeout for the kernel's or the target's
+ * answer. */
+static void arm_wait(struct msession *s)
+{
+	long long wait_ms = s->logout_timeout_s ? s->logout_timeout_s * 1000LL
+						: LOGOUT_RESPONSE_TIMEOUT_MS;
+	loop_timer_arm(s->m->loop, &s->logout_timer, loop_now_ms() + wait_ms);
+}
+
+/* The Logout Request through the kernel; when it cannot go, the session
+ * is torn down without it. */
+static void send_logout(struct msession *s)
+{
+	char err[256];
+	uint8_t hdr[ISCSI_BHS_LEN];
+	size_t len = 0;
+	struct kern *k = kernel_link(s->m, err, sizeof(err));
+
+	if (!k || build_logout(s, hdr, sizeof(hdr), &len) < 0 ||
+	    kern_send_pdu(k, s->sid, s->cid, hdr, len, NULL, 0) < 0) {
+		log_debug(1, "session %u: no Logout Request (%s)", s->sid,
+			  k ? kern_strerror(k) : err);
+		teardown(s);
+		return;
+	}
+	arm_wait(s);
+}
+
+void logout_on_unbound(struct msession *s)
+{
+	log_debug(1, "session %u: disks removed, sending the Logout Request", s->sid);
+	s->unbinding = false;
+	loop_timer_cancel(s->m->loop, &s->logout_timer);
+	send_logout(s);
 }
 
 void sessions_logout(struct monitor *m, struct ctl_peer *p, uint32_t sid)
@@ -116,18 +153,22 @@ void sessions_logout(struct monitor *m, struct ctl_peer *p, uint32_t sid)
 
 	/* A session whose connection is down cannot carry a Logout
 	 * Request: straight to the teardown. */
-	bool up = ksys_session_state(sid, state, sizeof(state)) == 0 &&
+	bool up = ksys_session_attr(sid, "state", state, sizeof(state)) == 0 &&
 		  strcmp(state, "LOGGED_IN") == 0;
-	uint8_t hdr[ISCSI_BHS_LEN];
-	size_t len = 0;
-	if (!up || build_logout(s, hdr, sizeof(hdr), &len) < 0 ||
-	    kern_send_pdu(k, s->sid, s->cid, hdr, len, NULL, 0) < 0) {
-		log_debug(1, "session %u: no Logout Request (%s)", sid,
-			  up ? kern_strerror(k) : "session not logged in");
+	if (!up) {
+		log_debug(1, "session %u: not logged in, no Logout Request", sid);
 		teardown(s);
 		return;
 	}
-	long long wait_ms = s->logout_timeout_s ? s->logout_timeout_s * 1000LL
-						: LOGOUT_RESPONSE_TIMEOUT_MS;
-	loop_timer_arm(m->loop, &s->logout_timer, loop_now_ms() + wait_ms);
+	/* Disks first, while the connection still carries their last
+	 * SYNCHRONIZE CACHE; the kernel says when with UNBIND_SESSION. A
+	 * target never scanned has no disks and the kernel would send no
+	 * event: then the Logout Request goes at once. */
+	if (ksys_session_attr(sid, "target_state", state, sizeof(state)) == 0 &&
+	    strcmp(state, "SCANNED") == 0 && kern_unbind_session(k, sid) == 0) {
+		s->unbinding = true;
+		arm_wait(s);
+		return;
+	}
+	send_logout(s);
 }

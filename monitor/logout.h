@@ -6,8 +6,12 @@
  * PDU, a connection error (the target closing after its answer) or the
  * timeout ends the wait, and the session is torn down either way, as
  * open-iscsi does; a target that refuses a logout cannot keep a session
- * alive against the administrator. Teardown: STOP_CONN(TERM),
- * DESTROY_CONN, DESTROY_SESSION (the kernel removes the SCSI devices). */
+ * alive against the administrator.
+ *
+ * Order: first the session's disks are removed (UNBIND_SESSION) while the
+ * connection still works, so that each disk's last SYNCHRONIZE CACHE
+ * reaches the target; then the Logout Request; then STOP_CONN(TERM),
+ * DESTROY_CONN, DESTROY_SESSION. */
 #ifndef MONITOR_LOGOUT_H
 #define MONITOR_LOGOUT_H
 
@@ -19,5 +23,9 @@ struct msession;
 
 /* The logout's answer (or a connection error) arrived. */
 void logout_on_response(struct msession *s);
+
+/* The kernel has removed the session's disks (UNBIND_SESSION done): the
+ * Logout Request goes next. */
+void logout_on_unbound(struct msession *s);
 
 #endif

@@ -154,7 +154,7 @@ void sessions_on_kernel_event(struct monitor *m, const struct kern_event *ev)
 
 	switch (ev->type) {
 	case KERN_EV_RECV_PDU:
-		if (s && s->state == MSESSION_LOGGING_OUT) {
+		if (s && s->state == MSESSION_LOGGING_OUT && !s->unbinding) {
 			logout_on_response(s);
 			return;
 		}
@@ -173,6 +173,10 @@ void sessions_on_kernel_event(struct monitor *m, const struct kern_event *ev)
 		log_warn("session %u connection %u: error %s (%u) from the kernel%s", ev->sid,
 			 ev->cid, kern_iscsi_err_name(ev->error), ev->error,
 			 s ? "" : " (not a session of this iscsid)");
+		return;
+	case KERN_EV_UNBIND_SESSION:
+		if (s && s->state == MSESSION_LOGGING_OUT && s->unbinding)
+			logout_on_unbound(s);
 		return;
 	case KERN_EV_DESTROY_SESSION:
 		if (s && s->state != MSESSION_LOGGING_OUT) {

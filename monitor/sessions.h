@@ -36,6 +36,7 @@ struct msession {
 	/* Logout: who waits, and how long the target gets to answer (the
 	 * record's node.conn[0].timeo.logout_timeout; 0: the default). */
 	unsigned logout_timeout_s;
+	bool unbinding;                 /* waiting for the kernel to remove the disks */
 	struct ctl_peer *logout_peer;
 	struct loop_timer logout_timer;
 };
