@@ -440,6 +440,11 @@ if wait_for 20 all_gone; then
 else
 	tap_fail "no session and no iSCSI disk is left" "$(ls /sys/class/iscsi_session /sys/block 2>&1 | tr '\n' ' ')"
 fi
+# Every logout removed the disks while the connection still worked: the
+# kernel never reports a failed cache flush or I/O to a gone session.
+flush_errors=$(dmesg | grep -E 'Synchronize Cache.*failed|rejecting I/O to offline device' | head -n 3)
+[ -z "$flush_errors" ] && tap_ok "no disk lost its last cache flush at logout" ||
+	tap_fail "no disk lost its last cache flush at logout" "$flush_errors"
 out=$(adm -m session 2>&1)
 rc=$?
 [ $rc -eq 21 ] && tap_ok "-m session exits 21 (no active sessions)" ||
