@@ -26,6 +26,7 @@ GDBM_LIBS := $(shell pkg-config --libs gdbm 2>/dev/null || echo -lgdbm)
 PREFIX     ?= /usr
 SBINDIR    ?= $(PREFIX)/sbin
 SYSCONFDIR ?= /etc
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
 DESTDIR    ?=
 
 CC ?= cc
@@ -205,6 +206,11 @@ install: all
 	install -m 0755 $(PROGRAMS:%=$(BUILD)/%) $(DESTDIR)$(SBINDIR)/
 	$(if $(wildcard etc/iscsid.conf),install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/iscsi && \
 		install -m 0644 etc/iscsid.conf $(DESTDIR)$(SYSCONFDIR)/iscsi/iscsid.conf)
+	install -d -m 0755 $(DESTDIR)$(UNITDIR)
+	for u in etc/systemd/*.service etc/systemd/*.socket; do \
+		sed 's|/usr/sbin/|$(SBINDIR)/|g' "$$u" >$(DESTDIR)$(UNITDIR)/$${u##*/} && \
+		chmod 0644 $(DESTDIR)$(UNITDIR)/$${u##*/} || exit 1; \
+	done
 
 clean:
 	rm -rf build

@@ -49,6 +49,7 @@ struct ctl_server {
 	struct loop_watch listener;
 	struct ctl_peer *peers;
 	unsigned npeers;
+	bool activated;                 /* the socket came from socket activation */
 };
 
 /* ---- output ---- */
@@ -400,12 +401,19 @@ int ctl_server_open(struct monitor *m, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	if (ctl_socket_in_use(m->socket_path)) {
+	int fd = ctl_socket_inherited(m, err, errlen);
+	if (fd == -1) {
+		free(srv);
+		return -1;
+	}
+	srv->activated = fd >= 0;
+	if (!srv->activated && ctl_socket_in_use(m->socket_path)) {
 		free(srv);
 		snprintf(err, errlen, "another iscsid is listening on %s", m->socket_path);
 		return -1;
 	}
-	int fd = ctl_socket_listen(m, err, errlen);
+	if (!srv->activated)
+		fd = ctl_socket_listen(m, err, errlen);
 	if (fd < 0) {
 		free(srv);
 		return -1;
@@ -418,7 +426,11 @@ int ctl_server_open(struct monitor *m, char *err, size_t errlen)
 	m->ctl = srv;
 	char group[128];
 	settings_describe_group(&m->settings, group, sizeof(group));
-	log_debug(1, "control socket %s, mode 0660, group %s", m->socket_path, group);
+	if (srv->activated)
+		log_debug(1, "control socket %s from socket activation (its unit sets owner and mode)",
+			  m->socket_path);
+	else
+		log_debug(1, "control socket %s, mode 0660, group %s", m->socket_path, group);
 	return 0;
 }
 
@@ -429,6 +441,11 @@ int ctl_server_regroup(struct monitor *m)
 
 	if (!srv)
 		return 0;
+	if (srv->activated) {
+		log_warn("control group changed, but the socket comes from socket activation: "
+			 "set SocketGroup= in iscsid.socket instead");
+		return 0;
+	}
 	int fd = ctl_socket_listen(m, err, sizeof(err));
 	if (fd < 0) {
 		log_error("control socket not changed: %s", err);
@@ -452,7 +469,9 @@ void ctl_server_close(struct monitor *m)
 		peer_drop(srv->peers);
 	loop_watch_del(m->loop, &srv->listener);
 	close(srv->listener.fd);
-	unlink(m->socket_path);
+	/* An activated socket belongs to its unit, which keeps listening. */
+	if (!srv->activated)
+		unlink(m->socket_path);
 	free(srv);
 	m->ctl = NULL;
 }

@@ -1,6 +1,8 @@
 #include "monitor/control_socket.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/fsuid.h>
@@ -89,4 +91,64 @@ fail_unlink:
 fail:
 	close(fd);
 	return -1;
+}
+
+/* LISTEN_PID and LISTEN_FDS as sd_listen_fds(3) defines them. */
+static bool activated_for_us(long *nfds)
+{
+	const char *pid = getenv("LISTEN_PID"), *fds = getenv("LISTEN_FDS");
+	char *end;
+
+	if (!pid || !fds)
+		return false;
+	errno = 0;
+	long p = strtol(pid, &end, 10);
+	if (errno || *end || p != (long)getpid())
+		return false;
+	*nfds = strtol(fds, &end, 10);
+	if (errno || *end)
+		*nfds = -1;
+	return true;
+}
+
+int ctl_socket_inherited(const struct monitor *m, char *err, size_t errlen)
+{
+	long nfds;
+	int type = 0, domain = 0, listening = 0;
+	socklen_t len = sizeof(int);
+	struct sockaddr_un sa;
+	socklen_t salen = sizeof(sa);
+
+	if (!activated_for_us(&nfds))
+		return -2;
+	unsetenv("LISTEN_PID");
+	unsetenv("LISTEN_FDS");
+	unsetenv("LISTEN_FDNAMES");
+	const int fd = 3;       /* SD_LISTEN_FDS_START */
+	if (nfds != 1) {
+		snprintf(err, errlen, "socket activation passed %ld sockets; iscsid takes exactly one",
+			 nfds);
+		return -1;
+	}
+	if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) < 0 ||
+	    getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) < 0 ||
+	    getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) < 0 ||
+	    domain != AF_UNIX || type != SOCK_SEQPACKET || !listening) {
+		snprintf(err, errlen, "socket activation: descriptor 3 is not a listening "
+			 "AF_UNIX SOCK_SEQPACKET socket (ListenSequentialPacket= in the unit)");
+		return -1;
+	}
+	memset(&sa, 0, sizeof(sa));
+	if (getsockname(fd, (struct sockaddr *)&sa, &salen) < 0 ||
+	    strncmp(sa.sun_path, m->socket_path, sizeof(sa.sun_path)) != 0) {
+		snprintf(err, errlen, "socket activation: the socket is not %s", m->socket_path);
+		return -1;
+	}
+	int fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0 ||
+	    fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) {
+		snprintf(err, errlen, "socket activation: %s", strerror(errno));
+		return -1;
+	}
+	return fd;
 }

@@ -17,4 +17,14 @@ bool ctl_socket_in_use(const char *path);
  * Returns the descriptor, or -1 with err. */
 int ctl_socket_listen(const struct monitor *m, char *err, size_t errlen);
 
+/* Socket activation (systemd's iscsid.socket, or systemd-socket-activate):
+ * when $LISTEN_PID is our pid and $LISTEN_FDS is 1, descriptor 3 must be
+ * a listening AF_UNIX SOCK_SEQPACKET socket bound to m->socket_path; it is
+ * made non-blocking and close-on-exec and returned, and the LISTEN_*
+ * variables are removed. Returns -2 when we were not socket-activated,
+ * -1 with err when we were but descriptor 3 is not such a socket (a
+ * unit with the wrong Listen= line must not leave iscsid listening
+ * somewhere else). Its owner, group and mode are the unit's to set. */
+int ctl_socket_inherited(const struct monitor *m, char *err, size_t errlen);
+
 #endif
