@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "base/exitcodes.h"
@@ -20,10 +19,7 @@
 
 uint64_t discovery_now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	return worker_now_ms();
 }
 
 void discovery_result_free(struct discovery_result *res)
@@ -44,8 +40,8 @@ enum discovery_progress drv_finish(struct discovery_run *r, int code, const char
 {
 	va_list ap;
 
-	worker_job_stop(&r->job);
-	drv_close_fd(&r->sock);
+	worker_job_stop(&r->w.job);
+	drv_close_fd(&r->w.sock);
 	r->res.code = code;
 	if (code == ISCSI_SUCCESS) {
 		r->res.message[0] = '\0';
@@ -55,13 +51,13 @@ enum discovery_progress drv_finish(struct discovery_run *r, int code, const char
 		va_end(ap);
 		discovery_result_free(&r->res);
 	}
-	r->state = RS_DONE;
+	r->w.phase = WP_DONE;
 	return DISCOVERY_DONE;
 }
 
 enum discovery_progress drv_reject_worker(struct discovery_run *r, const char *why)
 {
-	log_debug(1, "discovery worker %d for %s killed: %s", (int)r->job.pid, r->portal, why);
+	log_debug(1, "discovery worker %d for %s killed: %s", (int)r->w.job.pid, r->portal, why);
 	return drv_finish(r, ISCSI_ERR_CHILD_TERMINATED, "discovery worker killed: %s", why);
 }
 
@@ -86,11 +82,11 @@ static int start_worker(struct discovery_run *r)
 	};
 	char err[256];
 
-	if (worker_job_spawn(&r->job, &conf, err, sizeof(err)) < 0) {
+	if (worker_job_spawn(&r->w.job, &conf, err, sizeof(err)) < 0) {
 		drv_finish(r, ISCSI_ERR_INTERNAL, "discovery: %s", err);
 		return -1;
 	}
-	r->state = RS_WORKER;
+	r->w.phase = WP_WORKER;
 	return 0;
 }
 
@@ -109,8 +105,7 @@ struct discovery_run *discovery_run_start(const struct discovery_params *params)
 
 	if (!r)
 		return NULL;
-	r->sock = -1;
-	worker_job_init(&r->job);
+	worker_run_init(&r->w);
 	r->p = *params;
 	r->portal = dup_or_empty(params->portal);
 	r->iname = dup_or_empty(params->initiator_name);
@@ -129,10 +124,10 @@ struct discovery_run *discovery_run_start(const struct discovery_params *params)
 	if (!r->p.max_records || r->p.max_records > DISCOVERY_MAX_RECORDS_DEFAULT)
 		r->p.max_records = DISCOVERY_MAX_RECORDS_DEFAULT;
 	uint64_t now = discovery_now_ms();
-	r->deadline = now + r->p.timeout_ms;
-	r->connect_deadline = now + r->p.connect_timeout_ms;
-	if (r->connect_deadline > r->deadline)
-		r->connect_deadline = r->deadline;
+	r->w.deadline = now + r->p.timeout_ms;
+	r->w.connect_deadline = now + r->p.connect_timeout_ms;
+	if (r->w.connect_deadline > r->w.deadline)
+		r->w.connect_deadline = r->w.deadline;
 
 	struct iscsi_name_result nres;
 	if (iscsi_name_check(r->iname, ISCSI_NAME_ALLOW_UPPER, &nres) != NAME_OK) {
@@ -158,15 +153,15 @@ struct discovery_run *discovery_run_start(const struct discovery_params *params)
 		drv_finish(r, code, "%s", line);
 		return r;
 	}
-	r->sock = tcp_connect_start(r->res.portal_addr, r->res.portal_port, NULL, &pending, &code,
+	r->w.sock = tcp_connect_start(r->res.portal_addr, r->res.portal_port, NULL, &pending, &code,
 				    r->res.message, sizeof(r->res.message));
-	if (r->sock < 0) {
+	if (r->w.sock < 0) {
 		char line[DISCOVERY_MSG_MAX];
 		snprintf(line, sizeof(line), "%s", r->res.message);
 		drv_finish(r, code, "%s", line);
 		return r;
 	}
-	r->state = RS_CONNECTING;
+	r->w.phase = WP_CONNECTING;
 	if (!pending)
 		connected(r);
 	return r;
@@ -174,40 +169,22 @@ struct discovery_run *discovery_run_start(const struct discovery_params *params)
 
 int discovery_run_fd(const struct discovery_run *r, short *events)
 {
-	switch (r->state) {
-	case RS_CONNECTING:
-		*events = POLLOUT;
-		return r->sock;
-	case RS_WORKER:
-	case RS_EXITING:
-		*events = POLLIN;
-		return r->job.chan;
-	default:
-		*events = 0;
-		return -1;
-	}
+	return worker_run_fd(&r->w, events);
 }
 
 uint64_t discovery_run_deadline(const struct discovery_run *r)
 {
-	switch (r->state) {
-	case RS_CONNECTING:
-		return r->connect_deadline;
-	case RS_EXITING:
-		return r->exit_deadline;
-	default:
-		return r->deadline;
-	}
+	return worker_run_deadline(&r->w);
 }
 
 bool discovery_run_done(const struct discovery_run *r)
 {
-	return r->state == RS_DONE;
+	return r->w.phase == WP_DONE;
 }
 
 pid_t discovery_run_worker_pid(const struct discovery_run *r)
 {
-	return r->job.pid > 0 ? r->job.pid : 0;
+	return r->w.job.pid > 0 ? r->w.job.pid : 0;
 }
 
 const char *discovery_run_portal(const struct discovery_run *r)
@@ -217,12 +194,12 @@ const char *discovery_run_portal(const struct discovery_run *r)
 
 const struct discovery_result *discovery_run_result(const struct discovery_run *r)
 {
-	return r->state == RS_DONE ? &r->res : NULL;
+	return r->w.phase == WP_DONE ? &r->res : NULL;
 }
 
 int discovery_run_take_result(struct discovery_run *r, struct discovery_result *out)
 {
-	if (r->state != RS_DONE)
+	if (r->w.phase != WP_DONE)
 		return -1;
 	*out = r->res;
 	r->res.records = NULL;
@@ -234,8 +211,8 @@ void discovery_run_free(struct discovery_run *r)
 {
 	if (!r)
 		return;
-	worker_job_stop(&r->job);
-	drv_close_fd(&r->sock);
+	worker_job_stop(&r->w.job);
+	drv_close_fd(&r->w.sock);
 	discovery_result_free(&r->res);
 	free(r->portal);
 	free(r->iname);
@@ -250,8 +227,8 @@ static enum discovery_progress worker_gone(struct discovery_run *r)
 	char how[96];
 	int st;
 
-	worker_job_reap(&r->job, &st);
-	if (r->state == RS_EXITING && worker_job_exit_ok(st)) {
+	worker_job_reap(&r->w.job, &st);
+	if (r->w.phase == WP_EXITING && worker_job_exit_ok(st)) {
 		char line[DISCOVERY_MSG_MAX];
 		snprintf(line, sizeof(line), "%s", r->res.message);
 		return drv_finish(r, r->res.code, "%s", line);
@@ -267,7 +244,7 @@ static enum discovery_progress read_worker(struct discovery_run *r)
 		struct msg m;
 		char why[200];
 
-		switch (worker_job_recv(&r->job, &m, why, sizeof(why))) {
+		switch (worker_job_recv(&r->w.job, &m, why, sizeof(why))) {
 		case WJ_AGAIN:
 			return DISCOVERY_PENDING;
 		case WJ_CLOSED:
@@ -284,17 +261,17 @@ static enum discovery_progress read_worker(struct discovery_run *r)
 
 enum discovery_progress discovery_run_on_ready(struct discovery_run *r)
 {
-	switch (r->state) {
-	case RS_CONNECTING: {
+	switch (r->w.phase) {
+	case WP_CONNECTING: {
 		char line[DISCOVERY_MSG_MAX];
-		int code = tcp_connect_result(r->sock, r->res.portal_addr, r->res.portal_port, line,
+		int code = tcp_connect_result(r->w.sock, r->res.portal_addr, r->res.portal_port, line,
 					      sizeof(line));
 		if (code)
 			return drv_finish(r, code, "%s", line);
 		return connected(r);
 	}
-	case RS_WORKER:
-	case RS_EXITING:
+	case WP_WORKER:
+	case WP_EXITING:
 		return read_worker(r);
 	default:
 		return DISCOVERY_DONE;
@@ -305,19 +282,19 @@ enum discovery_progress discovery_run_on_timeout(struct discovery_run *r)
 {
 	char where[96];
 
-	if (r->state == RS_DONE)
+	if (r->w.phase == WP_DONE)
 		return DISCOVERY_DONE;
 	if (discovery_now_ms() < discovery_run_deadline(r))
 		return DISCOVERY_PENDING;
 	dnet_format(r->res.portal_addr, r->res.portal_port, where, sizeof(where));
-	switch (r->state) {
-	case RS_CONNECTING:
+	switch (r->w.phase) {
+	case WP_CONNECTING:
 		return drv_finish(r, ISCSI_ERR_TRANS_TIMEOUT, "cannot make connection to %s: "
 			      "connection timed out", where);
-	case RS_EXITING:
+	case WP_EXITING:
 		return drv_reject_worker(r, "did not exit after its answer");
 	default:
-		log_debug(1, "discovery worker %d for %s killed: no answer within %u ms", (int)r->job.pid,
+		log_debug(1, "discovery worker %d for %s killed: no answer within %u ms", (int)r->w.job.pid,
 			 r->portal, r->p.timeout_ms);
 		return drv_finish(r, ISCSI_ERR_TRANS_TIMEOUT, "discovery at %s timed out after %u ms",
 			      where, r->p.timeout_ms);

@@ -72,8 +72,6 @@
 #define DISCOVERY_TIMEOUT_DEFAULT_MS 30000u
 /* TCP connect, within the whole-run deadline. */
 #define DISCOVERY_CONNECT_TIMEOUT_DEFAULT_MS 10000u
-/* After its final message a worker has this long to exit before SIGKILL. */
-#define DISCOVERY_EXIT_GRACE_MS 2000u
 /* Longest numeric address, IPv6 with a %scope, plus NUL. */
 #define DISCOVERY_ADDR_MAX 64
 #define DISCOVERY_MSG_MAX 256

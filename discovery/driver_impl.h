@@ -5,22 +5,12 @@
 
 #include "discovery/driver.h"
 #include "privsep/msg.h"
-#include "privsep/worker_job.h"
-
-enum run_state {
-	RS_CONNECTING,  /* waiting for the TCP connect */
-	RS_WORKER,      /* the worker runs; reading its channel */
-	RS_EXITING,     /* final message received; waiting for the exit */
-	RS_DONE,
-};
+#include "privsep/worker_run.h"
 
 struct discovery_run {
-	enum run_state state;
+	struct worker_run w;            /* w.sock: ours until the worker has it */
 	char *portal, *iname, *alias, *root, *program;
 	struct discovery_params p;
-	int sock;
-	struct worker_job job;
-	uint64_t deadline, connect_deadline, exit_deadline;
 	uint32_t received;      /* portals seen in DISC_RECORDS */
 	size_t cap;
 	struct discovery_result res;

@@ -13,8 +13,8 @@
 static int send_start(struct discovery_run *r)
 {
 	struct msg m;
-	uint64_t now = discovery_now_ms();
-	uint64_t left = r->deadline > now ? r->deadline - now : 0;
+	uint64_t now = worker_now_ms();
+	uint64_t left = r->w.deadline > now ? r->w.deadline - now : 0;
 	msg_init(&m, MSG_DISC_START, 0);
 	snprintf(m.u.disc_start.initiator_name, sizeof(m.u.disc_start.initiator_name), "%s",
 		 r->iname);
@@ -25,11 +25,11 @@ static int send_start(struct discovery_run *r)
 	left = left > WORKER_DEADLINE_MARGIN_MS ? left - WORKER_DEADLINE_MARGIN_MS : 1;
 	m.u.disc_start.timeout_ms = (uint32_t)(left > 3600000 ? 3600000 : left);
 	m.u.disc_start.max_recv_dsl = r->p.max_recv_dsl;
-	m.fd = r->sock;
-	int rc = worker_job_send(&r->job, &m);
+	m.fd = r->w.sock;
+	int rc = worker_job_send(&r->w.job, &m);
 	/* The worker holds the connection now; ours would only keep it
 	 * open after the worker is gone. */
-	drv_close_fd(&r->sock);
+	drv_close_fd(&r->w.sock);
 	return rc;
 }
 
@@ -66,12 +66,6 @@ static enum discovery_progress take_record(struct discovery_run *r,
 	return DISCOVERY_PENDING;
 }
 
-static void final_message(struct discovery_run *r)
-{
-	r->state = RS_EXITING;
-	r->exit_deadline = discovery_now_ms() + DISCOVERY_EXIT_GRACE_MS;
-}
-
 enum discovery_progress drv_handle(struct discovery_run *r, const struct msg *m)
 {
 	char line[200];
@@ -95,13 +89,13 @@ enum discovery_progress drv_handle(struct discovery_run *r, const struct msg *m)
 			return drv_reject_worker(r, line);
 		}
 		r->res.code = ISCSI_SUCCESS;
-		final_message(r);
+		worker_run_final(&r->w);
 		return DISCOVERY_PENDING;
 	case MSG_DISC_ERROR:
 		r->res.code = (int)m->u.disc_error.code;
 		worker_copy_line(r->res.message, sizeof(r->res.message), m->u.disc_error.reason);
 		discovery_result_free(&r->res);
-		final_message(r);
+		worker_run_final(&r->w);
 		return DISCOVERY_PENDING;
 	default:
 		return drv_reject_worker(r, "unexpected message");

@@ -7,39 +7,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "base/exitcodes.h"
 #include "base/log.h"
 #include "privsep/tcp_connect.h"
-#include "privsep/worker_job.h"
+#include "privsep/worker_run.h"
 #include "records/portal.h"
 
-enum run_state {
-	RS_CONNECTING,  /* waiting for the TCP connect */
-	RS_WORKER,      /* the worker runs; reading its channel */
-	RS_EXITING,     /* final message received; waiting for the exit */
-	RS_DONE,
-};
-
 struct login_run {
-	enum run_state state;
+	struct worker_run w;            /* w.sock is ours, kept through the login */
 	struct login_params p;
 	char address[LOGIN_ADDR_MAX], netdev[LOGIN_NETDEV_MAX], portal[LOGIN_ADDR_MAX + 8];
 	char *root, *program;
-	int sock;               /* ours, kept through the login */
-	struct worker_job job;
-	uint64_t deadline, connect_deadline, exit_deadline;
 	struct login_run_result res;
 };
 
 uint64_t login_now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	return worker_now_ms();
 }
 
 static enum login_progress finish(struct login_run *r, int code, const char *fmt, ...)
@@ -51,7 +37,7 @@ static enum login_progress finish(struct login_run *r, int code, const char *fmt
 {
 	va_list ap;
 
-	worker_job_stop(&r->job);
+	worker_job_stop(&r->w.job);
 	r->res.code = code;
 	if (code == ISCSI_SUCCESS) {
 		r->res.message[0] = '\0';
@@ -60,17 +46,17 @@ static enum login_progress finish(struct login_run *r, int code, const char *fmt
 		vsnprintf(r->res.message, sizeof(r->res.message), fmt, ap);
 		va_end(ap);
 		memset(&r->res.neg, 0, sizeof(r->res.neg));
-		if (r->sock >= 0)
-			close(r->sock);
-		r->sock = -1;
+		if (r->w.sock >= 0)
+			close(r->w.sock);
+		r->w.sock = -1;
 	}
-	r->state = RS_DONE;
+	r->w.phase = WP_DONE;
 	return LOGIN_RUN_DONE;
 }
 
 static enum login_progress reject_worker(struct login_run *r, const char *why)
 {
-	log_debug(1, "login worker %d for %s killed: %s", (int)r->job.pid, r->portal, why);
+	log_debug(1, "login worker %d for %s killed: %s", (int)r->w.job.pid, r->portal, why);
 	r->res.retryable = false;
 	return finish(r, ISCSI_ERR_CHILD_TERMINATED, "login worker killed: %s", why);
 }
@@ -81,7 +67,7 @@ static int send_start(struct login_run *r)
 	struct msg m;
 	struct msg_login_start *s = &m.u.login_start;
 	uint64_t now = login_now_ms();
-	uint64_t left = r->deadline > now ? r->deadline - now : 0;
+	uint64_t left = r->w.deadline > now ? r->w.deadline - now : 0;
 
 	msg_init(&m, MSG_LOGIN_START, 0);
 	snprintf(s->initiator_name, sizeof(s->initiator_name), "%s", o->initiator_name);
@@ -110,8 +96,8 @@ static int send_start(struct login_run *r)
 	left = left > WORKER_DEADLINE_MARGIN_MS ? left - WORKER_DEADLINE_MARGIN_MS : 1;
 	s->timeout_ms = (uint32_t)(left > 3600000 ? 3600000 : left);
 	/* msg_send passes a duplicate; our descriptor stays ours. */
-	m.fd = r->sock;
-	return worker_job_send(&r->job, &m);
+	m.fd = r->w.sock;
+	return worker_job_send(&r->w.job, &m);
 }
 
 static enum login_progress connected(struct login_run *r)
@@ -128,12 +114,12 @@ static enum login_progress connected(struct login_run *r)
 	char err[256];
 
 	uint64_t t0 = login_now_ms();
-	if (worker_job_spawn(&r->job, &conf, err, sizeof(err)) < 0)
+	if (worker_job_spawn(&r->w.job, &conf, err, sizeof(err)) < 0)
 		return finish(r, ISCSI_ERR_INTERNAL, "login: %s", err);
 	log_debug(2, "login worker spawned in %llu ms", (unsigned long long)(login_now_ms() - t0));
-	r->state = RS_WORKER;
+	r->w.phase = WP_WORKER;
 	/* The whole login gets the offer's timeout from here on. */
-	r->deadline = login_now_ms() + r->p.offer.timeout_ms + WORKER_DEADLINE_MARGIN_MS;
+	r->w.deadline = login_now_ms() + r->p.offer.timeout_ms + WORKER_DEADLINE_MARGIN_MS;
 	return LOGIN_RUN_PENDING;
 }
 
@@ -185,12 +171,6 @@ static void from_error(struct login_run *r, const struct msg_login_error *e)
 	}
 }
 
-static void final_message(struct login_run *r)
-{
-	r->state = RS_EXITING;
-	r->exit_deadline = login_now_ms() + WORKER_EXIT_GRACE_MS;
-}
-
 static enum login_progress handle(struct login_run *r, const struct msg *m)
 {
 	char why[LOGIN_MSG_MAX];
@@ -206,11 +186,11 @@ static enum login_progress handle(struct login_run *r, const struct msg *m)
 		if (login_check(&r->p.offer, &r->res.neg, why, sizeof(why)) < 0)
 			return reject_worker(r, why);
 		r->res.code = ISCSI_SUCCESS;
-		final_message(r);
+		worker_run_final(&r->w);
 		return LOGIN_RUN_PENDING;
 	case MSG_LOGIN_ERROR:
 		from_error(r, &m->u.login_error);
-		final_message(r);
+		worker_run_final(&r->w);
 		return LOGIN_RUN_PENDING;
 	default:
 		return reject_worker(r, "unexpected message");
@@ -222,8 +202,8 @@ static enum login_progress worker_gone(struct login_run *r)
 	char how[96], line[LOGIN_MSG_MAX];
 	int st;
 
-	worker_job_reap(&r->job, &st);
-	if (r->state == RS_EXITING && worker_job_exit_ok(st)) {
+	worker_job_reap(&r->w.job, &st);
+	if (r->w.phase == WP_EXITING && worker_job_exit_ok(st)) {
 		snprintf(line, sizeof(line), "%s", r->res.message);
 		return finish(r, r->res.code, "%s", line);
 	}
@@ -239,7 +219,7 @@ static enum login_progress read_worker(struct login_run *r)
 		struct msg m;
 		char why[200];
 
-		switch (worker_job_recv(&r->job, &m, why, sizeof(why))) {
+		switch (worker_job_recv(&r->w.job, &m, why, sizeof(why))) {
 		case WJ_AGAIN:
 			return LOGIN_RUN_PENDING;
 		case WJ_CLOSED:
@@ -267,8 +247,7 @@ struct login_run *login_run_start(const struct login_params *params)
 
 	if (!r)
 		return NULL;
-	r->sock = -1;
-	worker_job_init(&r->job);
+	worker_run_init(&r->w);
 	r->p = *params;
 	r->root = dup_or(params->worker_root, "");
 	r->program = dup_or(params->worker_program, LOGIN_WORKER_PROGRAM);
@@ -282,8 +261,8 @@ struct login_run *login_run_start(const struct login_params *params)
 	if (!r->p.connect_timeout_ms)
 		r->p.connect_timeout_ms = LOGIN_CONNECT_TIMEOUT_DEFAULT_MS;
 	uint64_t now = login_now_ms();
-	r->connect_deadline = now + r->p.connect_timeout_ms;
-	r->deadline = r->connect_deadline;
+	r->w.connect_deadline = now + r->p.connect_timeout_ms;
+	r->w.deadline = r->w.connect_deadline;
 	r->res.retryable = true;
 
 	if (!params->address || strlen(params->address) >= sizeof(r->address) ||
@@ -309,14 +288,14 @@ struct login_run *login_run_start(const struct login_params *params)
 		finish(r, ISCSI_ERR_INVAL, "login: %s", why);
 		return r;
 	}
-	r->sock = tcp_connect_start(r->address, r->p.port, r->netdev, &pending, &code, why,
+	r->w.sock = tcp_connect_start(r->address, r->p.port, r->netdev, &pending, &code, why,
 				    sizeof(why));
-	if (r->sock < 0) {
+	if (r->w.sock < 0) {
 		r->res.retryable = code != ISCSI_ERR_INVAL;
 		finish(r, code, "%s", why);
 		return r;
 	}
-	r->state = RS_CONNECTING;
+	r->w.phase = WP_CONNECTING;
 	if (!pending)
 		connected(r);
 	return r;
@@ -324,44 +303,26 @@ struct login_run *login_run_start(const struct login_params *params)
 
 int login_run_fd(const struct login_run *r, short *events)
 {
-	switch (r->state) {
-	case RS_CONNECTING:
-		*events = POLLOUT;
-		return r->sock;
-	case RS_WORKER:
-	case RS_EXITING:
-		*events = POLLIN;
-		return r->job.chan;
-	default:
-		*events = 0;
-		return -1;
-	}
+	return worker_run_fd(&r->w, events);
 }
 
 uint64_t login_run_deadline(const struct login_run *r)
 {
-	switch (r->state) {
-	case RS_CONNECTING:
-		return r->connect_deadline;
-	case RS_EXITING:
-		return r->exit_deadline;
-	default:
-		return r->deadline;
-	}
+	return worker_run_deadline(&r->w);
 }
 
 enum login_progress login_run_on_ready(struct login_run *r)
 {
-	switch (r->state) {
-	case RS_CONNECTING: {
+	switch (r->w.phase) {
+	case WP_CONNECTING: {
 		char line[LOGIN_MSG_MAX];
-		int code = tcp_connect_result(r->sock, r->address, r->p.port, line, sizeof(line));
+		int code = tcp_connect_result(r->w.sock, r->address, r->p.port, line, sizeof(line));
 		if (code)
 			return finish(r, code, "%s", line);
 		return connected(r);
 	}
-	case RS_WORKER:
-	case RS_EXITING:
+	case WP_WORKER:
+	case WP_EXITING:
 		return read_worker(r);
 	default:
 		return LOGIN_RUN_DONE;
@@ -370,19 +331,19 @@ enum login_progress login_run_on_ready(struct login_run *r)
 
 enum login_progress login_run_on_timeout(struct login_run *r)
 {
-	if (r->state == RS_DONE)
+	if (r->w.phase == WP_DONE)
 		return LOGIN_RUN_DONE;
 	if (login_now_ms() < login_run_deadline(r))
 		return LOGIN_RUN_PENDING;
-	switch (r->state) {
-	case RS_CONNECTING:
+	switch (r->w.phase) {
+	case WP_CONNECTING:
 		return finish(r, ISCSI_ERR_TRANS_TIMEOUT, "cannot make connection to %s: "
 			      "connection timed out", r->portal);
-	case RS_EXITING:
+	case WP_EXITING:
 		return reject_worker(r, "did not exit after its answer");
 	default:
 		log_debug(1, "login worker %d for %s killed: no answer within %u ms",
-			  (int)r->job.pid, r->portal, r->p.offer.timeout_ms);
+			  (int)r->w.job.pid, r->portal, r->p.offer.timeout_ms);
 		return finish(r, ISCSI_ERR_TRANS_TIMEOUT, "login to %s timed out after %u ms",
 			      r->portal, r->p.offer.timeout_ms);
 	}
@@ -390,30 +351,30 @@ enum login_progress login_run_on_timeout(struct login_run *r)
 
 bool login_run_done(const struct login_run *r)
 {
-	return r->state == RS_DONE;
+	return r->w.phase == WP_DONE;
 }
 
 pid_t login_run_worker_pid(const struct login_run *r)
 {
-	return r->job.pid > 0 ? r->job.pid : 0;
+	return r->w.job.pid > 0 ? r->w.job.pid : 0;
 }
 
 const struct login_run_result *login_run_result(const struct login_run *r)
 {
-	return r->state == RS_DONE ? &r->res : NULL;
+	return r->w.phase == WP_DONE ? &r->res : NULL;
 }
 
 int login_run_take_socket(struct login_run *r)
 {
-	if (r->state != RS_DONE || r->res.code != ISCSI_SUCCESS || r->sock < 0)
+	if (r->w.phase != WP_DONE || r->res.code != ISCSI_SUCCESS || r->w.sock < 0)
 		return -1;
-	int s = r->sock;
+	int s = r->w.sock;
 	/* The kernel's transport does its own waiting; hand it a plain
 	 * blocking descriptor, as a freshly connected one would be. */
 	int fl = fcntl(s, F_GETFL);
 	if (fl >= 0)
 		fcntl(s, F_SETFL, fl & ~O_NONBLOCK);
-	r->sock = -1;
+	r->w.sock = -1;
 	return s;
 }
 
@@ -421,9 +382,9 @@ void login_run_free(struct login_run *r)
 {
 	if (!r)
 		return;
-	worker_job_stop(&r->job);
-	if (r->sock >= 0)
-		close(r->sock);
+	worker_job_stop(&r->w.job);
+	if (r->w.sock >= 0)
+		close(r->w.sock);
 	free(r->root);
 	free(r->program);
 	free(r);
