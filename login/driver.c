@@ -82,17 +82,7 @@ static int send_start(struct login_run *r)
 	s->header_digest = (uint8_t)o->neg.header_digest;
 	s->data_digest = (uint8_t)o->neg.data_digest;
 	s->max_recv_dsl = o->neg.max_recv_dsl;
-	s->max_burst = o->neg.max_burst;
-	s->first_burst = o->neg.first_burst;
-	s->max_connections = o->neg.max_connections;
-	s->max_outstanding_r2t = o->neg.max_outstanding_r2t;
-	s->time2wait = o->neg.time2wait;
-	s->time2retain = o->neg.time2retain;
-	s->erl = (uint8_t)o->neg.erl;
-	s->initial_r2t = o->neg.initial_r2t;
-	s->immediate_data = o->neg.immediate_data;
-	s->data_pdu_in_order = o->neg.data_pdu_in_order;
-	s->data_seq_in_order = o->neg.data_seq_in_order;
+	MSG_LOGIN_OPERATIONAL_COPY(s, &o->neg);
 	left = left > WORKER_DEADLINE_MARGIN_MS ? left - WORKER_DEADLINE_MARGIN_MS : 1;
 	s->timeout_ms = (uint32_t)(left > 3600000 ? 3600000 : left);
 	/* msg_send passes a duplicate; our descriptor stays ours. */
@@ -132,17 +122,7 @@ static void from_done(const struct msg_login_done *d, struct login_negotiated *g
 	p->data_digest = d->data_digest;
 	p->max_recv_dsl = d->max_recv_dsl;
 	p->max_xmit_dsl = d->max_xmit_dsl;
-	p->max_burst = d->max_burst;
-	p->first_burst = d->first_burst;
-	p->max_connections = d->max_connections;
-	p->max_outstanding_r2t = d->max_outstanding_r2t;
-	p->time2wait = d->time2wait;
-	p->time2retain = d->time2retain;
-	p->erl = d->erl;
-	p->initial_r2t = d->initial_r2t;
-	p->immediate_data = d->immediate_data;
-	p->data_pdu_in_order = d->data_pdu_in_order;
-	p->data_seq_in_order = d->data_seq_in_order;
+	MSG_LOGIN_OPERATIONAL_COPY(p, d);
 	p->tpgt = d->tpgt_given ? d->tpgt : -1;
 	worker_copy_line(p->target_alias, sizeof(p->target_alias), d->target_alias);
 	p->auth_method = NEG_AUTH_NONE;

@@ -48,17 +48,7 @@ static int send_done(int chan, const struct login_result *r)
 	d->data_digest = p->data_digest;
 	d->max_recv_dsl = p->max_recv_dsl;
 	d->max_xmit_dsl = p->max_xmit_dsl;
-	d->max_burst = p->max_burst;
-	d->first_burst = p->first_burst;
-	d->max_connections = p->max_connections;
-	d->max_outstanding_r2t = p->max_outstanding_r2t;
-	d->time2wait = p->time2wait;
-	d->time2retain = p->time2retain;
-	d->erl = (uint8_t)p->erl;
-	d->initial_r2t = p->initial_r2t;
-	d->immediate_data = p->immediate_data;
-	d->data_pdu_in_order = p->data_pdu_in_order;
-	d->data_seq_in_order = p->data_seq_in_order;
+	MSG_LOGIN_OPERATIONAL_COPY(d, p);
 	d->tpgt_given = p->tpgt >= 0;
 	d->tpgt = p->tpgt >= 0 ? (uint16_t)p->tpgt : 0;
 	snprintf(d->target_alias, sizeof(d->target_alias), "%s", p->target_alias);
@@ -90,17 +80,7 @@ static void config_of(const struct msg_login_start *j, struct login_config *cfg)
 	n->header_digest = (enum neg_digest_pref)j->header_digest;
 	n->data_digest = (enum neg_digest_pref)j->data_digest;
 	n->max_recv_dsl = j->max_recv_dsl;
-	n->max_burst = j->max_burst;
-	n->first_burst = j->first_burst;
-	n->max_connections = j->max_connections;
-	n->max_outstanding_r2t = j->max_outstanding_r2t;
-	n->time2wait = j->time2wait;
-	n->time2retain = j->time2retain;
-	n->erl = j->erl;
-	n->initial_r2t = j->initial_r2t;
-	n->immediate_data = j->immediate_data;
-	n->data_pdu_in_order = j->data_pdu_in_order;
-	n->data_seq_in_order = j->data_seq_in_order;
+	MSG_LOGIN_OPERATIONAL_COPY(n, j);
 }
 
 int login_worker_run(int chan)

@@ -116,6 +116,32 @@ enum msg_log_level {
 #define MSG_DSL_MIN 512
 #define MSG_DSL_MAX 16777215
 
+/* The operational values both ways of a login (offered in LOGIN_START,
+ * negotiated in LOGIN_DONE), in the same order: RFC 7143's ranges. */
+#define MSG_LOGIN_OPERATIONAL(F)                                             \
+	F(U32, max_burst, MSG_DSL_MIN, MSG_DSL_MAX)                          \
+	F(U32, first_burst, MSG_DSL_MIN, MSG_DSL_MAX)                        \
+	F(U32, max_connections, 1, 65535)                                    \
+	F(U32, max_outstanding_r2t, 1, 65535)                                \
+	F(U32, time2wait, 0, 3600)                                           \
+	F(U32, time2retain, 0, 3600)                                         \
+	F(U8, erl, 0, 2)                                                     \
+	F(U8, initial_r2t, 0, 1)                                             \
+	F(U8, immediate_data, 0, 1)                                          \
+	F(U8, data_pdu_in_order, 0, 1)                                       \
+	F(U8, data_seq_in_order, 0, 1)
+
+/* Copies those values between any two structs that name them alike: the
+ * two messages, struct neg_config (the offer) and struct neg_params (the
+ * result). Ranges are checked where the values come from. */
+#define MSG_LOGIN_OPERATIONAL_COPY_FIELD_(T, name, lo, hi) msg_op_dst_->name = msg_op_src_->name;
+#define MSG_LOGIN_OPERATIONAL_COPY(dst, src)                                 \
+	do {                                                                 \
+		__typeof__(dst) msg_op_dst_ = (dst);                         \
+		__typeof__(src) msg_op_src_ = (src);                         \
+		MSG_LOGIN_OPERATIONAL(MSG_LOGIN_OPERATIONAL_COPY_FIELD_)     \
+	} while (0)
+
 /* Monitor to login worker: the TCP connection to the portal (connected
  * by the monitor, which keeps its own descriptor of it: after the login
  * the kernel takes the connection over) and the offer, built from the
@@ -136,17 +162,7 @@ enum msg_log_level {
 	F(U8, header_digest, 0, 3)                                           \
 	F(U8, data_digest, 0, 3)                                             \
 	F(U32, max_recv_dsl, MSG_DSL_MIN, MSG_DSL_MAX)                       \
-	F(U32, max_burst, MSG_DSL_MIN, MSG_DSL_MAX)                          \
-	F(U32, first_burst, MSG_DSL_MIN, MSG_DSL_MAX)                        \
-	F(U32, max_connections, 1, 65535)                                    \
-	F(U32, max_outstanding_r2t, 1, 65535)                                \
-	F(U32, time2wait, 0, 3600)                                           \
-	F(U32, time2retain, 0, 3600)                                         \
-	F(U8, erl, 0, 2)                                                     \
-	F(U8, initial_r2t, 0, 1)                                             \
-	F(U8, immediate_data, 0, 1)                                          \
-	F(U8, data_pdu_in_order, 0, 1)                                       \
-	F(U8, data_seq_in_order, 0, 1)                                       \
+	MSG_LOGIN_OPERATIONAL(F)                                             \
 	F(U32, timeout_ms, 1, 3600000)
 
 /* The login reached full feature phase: every negotiated value and the
@@ -159,17 +175,7 @@ enum msg_log_level {
 	F(U8, data_digest, 0, 1)                                             \
 	F(U32, max_recv_dsl, MSG_DSL_MIN, MSG_DSL_MAX)                       \
 	F(U32, max_xmit_dsl, MSG_DSL_MIN, MSG_DSL_MAX)                       \
-	F(U32, max_burst, MSG_DSL_MIN, MSG_DSL_MAX)                          \
-	F(U32, first_burst, MSG_DSL_MIN, MSG_DSL_MAX)                        \
-	F(U32, max_connections, 1, 65535)                                    \
-	F(U32, max_outstanding_r2t, 1, 65535)                                \
-	F(U32, time2wait, 0, 3600)                                           \
-	F(U32, time2retain, 0, 3600)                                         \
-	F(U8, erl, 0, 2)                                                     \
-	F(U8, initial_r2t, 0, 1)                                             \
-	F(U8, immediate_data, 0, 1)                                          \
-	F(U8, data_pdu_in_order, 0, 1)                                       \
-	F(U8, data_seq_in_order, 0, 1)                                       \
+	MSG_LOGIN_OPERATIONAL(F)                                             \
 	F(U16, tpgt, 0, 65535)                                               \
 	F(U8, tpgt_given, 0, 1)                                              \
 	F(STR, target_alias, 0, 255)                                         \
