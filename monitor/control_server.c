@@ -178,6 +178,8 @@ void ctl_peer_finish(struct ctl_peer *p, int code, const char *fmt, ...)
 	char text[CTL_TEXT_MAX + 1];
 	va_list ap;
 
+	if (!p)
+		return;
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);

@@ -51,7 +51,8 @@ unsigned ctl_server_clients(const struct monitor *m);
 void ctl_peer_send(struct ctl_peer *p, const struct ctl_msg *msg);
 
 /* Queues the RESULT that ends the pending request; the client may then
- * send its next request. */
+ * send its next request. p NULL (the client has left) does nothing, so
+ * that work which outlives its client can answer unconditionally. */
 void ctl_peer_finish(struct ctl_peer *p, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 

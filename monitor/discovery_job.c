@@ -20,12 +20,6 @@ _Static_assert(CTL_DISC_OP_NEW == DISC_OP_NEW && CTL_DISC_OP_DELETE == DISC_OP_D
 		       CTL_DISC_OP_NONPERSISTENT == DISC_OP_NONPERSISTENT,
 	       "control ops and discovery/apply.h ops must be the same bits");
 
-static void answer(struct ctl_peer *peer, int code, const char *text)
-{
-	if (peer)
-		ctl_peer_finish(peer, code, "%s", text);
-}
-
 /* The request's comma-separated iface names, split in place in names. */
 struct iface_list {
 	char names[CTL_IFACES_MAX + 1];
@@ -89,12 +83,12 @@ static void *job_start(struct monitor *m, const void *reqp, struct ctl_peer *pee
 	int rc = check_request(req, err, sizeof(err));
 	if (rc != 0) {
 		log_warn("discovery of %s refused: %s", req->portal, err);
-		answer(peer, rc, err);
+		ctl_peer_finish(peer, rc, "%s", err);
 		return NULL;
 	}
 	if (initiatorname_read(m->opts.initiatorname_path, &iname, &rerr) < 0) {
 		log_error("discovery of %s: %s", req->portal, rerr.msg);
-		answer(peer, ISCSI_ERR_INVAL, rerr.msg);
+		ctl_peer_finish(peer, ISCSI_ERR_INVAL, "%s", rerr.msg);
 		return NULL;
 	}
 	struct discovery_params params = {
@@ -112,7 +106,7 @@ static void *job_start(struct monitor *m, const void *reqp, struct ctl_peer *pee
 	struct discovery_run *run = discovery_run_start(&params);
 	if (!run) {
 		log_error("discovery of %s: out of memory", req->portal);
-		answer(peer, ISCSI_ERR_NOMEM, "iscsid: out of memory");
+		ctl_peer_finish(peer, ISCSI_ERR_NOMEM, "iscsid: out of memory");
 	}
 	return run;
 }
@@ -147,27 +141,27 @@ static void apply_and_answer(struct monitor *m, const struct ctl_discovery_st *r
 	char err[REC_ERR_MSG_MAX];
 
 	if (split_ifaces(req->ifaces, &l, err, sizeof(err)) < 0) {
-		answer(peer, ISCSI_ERR_INVAL, err);
+		ctl_peer_finish(peer, ISCSI_ERR_INVAL, "%s", err);
 		return;
 	}
 	struct discovery_apply_opts o = { .ops = req->ops, .ifaces = l.v, .n_ifaces = l.n };
 	if (open_db(&db, &rerr) < 0) {
 		log_error("discovery of %s: %s", req->portal, rerr.msg);
-		answer(peer, ISCSI_ERR_IDBM, rerr.msg);
+		ctl_peer_finish(peer, ISCSI_ERR_IDBM, "%s", rerr.msg);
 		return;
 	}
 	int rc = discovery_apply(db, &m->conf, res, &o, &applied, &rerr);
 	recdb_close(db);
 	if (rc != 0) {
 		log_error("discovery of %s: results not written: %s", req->portal, rerr.msg);
-		answer(peer, rc, rerr.msg);
+		ctl_peer_finish(peer, rc, "%s", rerr.msg);
 		return;
 	}
 	log_info("discovery of %s: %zu portals; %zu records created, %zu updated, %zu deleted",
 		 req->portal, res->count, applied.created, applied.updated, applied.deleted);
 	if (peer) {
 		stream_keys(peer, &applied);
-		answer(peer, ISCSI_SUCCESS, "");
+		ctl_peer_finish(peer, ISCSI_SUCCESS, "%s", "");
 	}
 	discovery_applied_free(&applied);
 }
@@ -179,12 +173,12 @@ static void job_finish(struct monitor *m, void *run, const void *reqp, struct ct
 
 	if (discovery_run_take_result(run, &res) < 0) {
 		log_error("discovery of %s ended without a result", req->portal);
-		answer(peer, ISCSI_ERR_INTERNAL, "discovery ended without a result");
+		ctl_peer_finish(peer, ISCSI_ERR_INTERNAL, "discovery ended without a result");
 		return;
 	}
 	if (res.code != ISCSI_SUCCESS) {
 		log_warn("discovery of %s failed: %s", req->portal, res.message);
-		answer(peer, res.code, res.message);
+		ctl_peer_finish(peer, res.code, "%s", res.message);
 	} else {
 		apply_and_answer(m, req, &res, peer);
 	}

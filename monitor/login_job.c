@@ -33,12 +33,6 @@ struct login_job {
 	struct login_config offer;
 };
 
-static void answer(struct ctl_peer *peer, int code, const char *text)
-{
-	if (peer)
-		ctl_peer_finish(peer, code, "%s", text);
-}
-
 static int first_match(const struct rec *r, void *arg)
 {
 	struct rec **out = arg;
@@ -103,7 +97,7 @@ static void *job_start(struct monitor *m, const void *reqp, struct ctl_peer *pee
 	long long t0 = loop_now_ms();
 	struct login_job *lj = calloc(1, sizeof(*lj));
 	if (!lj) {
-		answer(peer, ISCSI_ERR_NOMEM, "iscsid: out of memory");
+		ctl_peer_finish(peer, ISCSI_ERR_NOMEM, "iscsid: out of memory");
 		return NULL;
 	}
 	lj->m = m;
@@ -152,23 +146,12 @@ static void *job_start(struct monitor *m, const void *reqp, struct ctl_peer *pee
 	}
 	if (rc != 0) {
 		log_warn("login to %s at %s,%u: %s", req->target_name, req->address, req->port, err);
-		answer(peer, rc, err);
+		ctl_peer_finish(peer, rc, "%s", err);
 		rec_free(lj->node);
 		free(lj);
 		return NULL;
 	}
 	return lj;
-}
-
-/* Answering after the scan: the client may leave meanwhile. */
-struct scan_wait {
-	struct ctl_peer *peer;
-	uint32_t sid;
-};
-
-static void scan_peer_gone(void *arg)
-{
-	((struct scan_wait *)arg)->peer = NULL;
 }
 
 static void send_entry(struct ctl_peer *p, uint32_t sid, const char *target)
@@ -181,19 +164,6 @@ static void send_entry(struct ctl_peer *p, uint32_t sid, const char *target)
 	snprintf(r.u.session_entry.target_name, sizeof(r.u.session_entry.target_name), "%s",
 		 target);
 	ctl_peer_send(p, &r);
-}
-
-static void scan_done(void *arg, bool ok, const char *why)
-{
-	struct scan_wait *w = arg;
-
-	if (!ok)
-		log_warn("session %u: %s", w->sid, why);
-	if (w->peer) {
-		ctl_peer_link(w->peer, NULL, NULL);
-		ctl_peer_finish(w->peer, ISCSI_SUCCESS, "%s", "");
-	}
-	free(w);
 }
 
 /* Logged in and handed over: register, scan, answer. */
@@ -220,25 +190,17 @@ static void session_up(struct login_job *lj, const struct session_made *ms,
 		send_entry(peer, ms->sid, lj->req.target_name);
 	const char *scan = rec_get(lj->node, "node.session.scan");
 	if (scan && strcmp(scan, "manual") == 0) {
-		answer(peer, ISCSI_SUCCESS, "");
+		ctl_peer_finish(peer, ISCSI_SUCCESS, "%s", "");
 		return;
 	}
-	struct scan_wait *w = calloc(1, sizeof(*w));
-	bool wait = peer && !(lj->req.flags & CTL_LOGIN_F_NO_WAIT);
-	if (w) {
-		w->peer = wait ? peer : NULL;
-		w->sid = ms->sid;
-		if (scan_start(m, ms->host_no, scan_done, w) == 0) {
-			if (wait)
-				ctl_peer_link(peer, w, scan_peer_gone);
-			else
-				answer(peer, ISCSI_SUCCESS, "");
-			return;
-		}
-		free(w);
+	bool wait = !(lj->req.flags & CTL_LOGIN_F_NO_WAIT);
+	if (scan_start(m, ms->host_no, ms->sid, wait ? peer : NULL, 0) == 0) {
+		if (!wait)
+			ctl_peer_finish(peer, ISCSI_SUCCESS, "%s", "");
+		return;
 	}
 	log_warn("session %u: could not start the LUN scan", ms->sid);
-	answer(peer, ISCSI_SUCCESS, "");
+	ctl_peer_finish(peer, ISCSI_SUCCESS, "%s", "");
 }
 
 static void job_finish(struct monitor *m, void *run, const void *reqp, struct ctl_peer *peer)
@@ -249,7 +211,7 @@ static void job_finish(struct monitor *m, void *run, const void *reqp, struct ct
 	char err[256];
 
 	if (!res) {
-		answer(peer, ISCSI_ERR_INTERNAL, "login ended without a result");
+		ctl_peer_finish(peer, ISCSI_ERR_INTERNAL, "login ended without a result");
 		return;
 	}
 	if (res->code != ISCSI_SUCCESS) {
@@ -259,8 +221,8 @@ static void job_finish(struct monitor *m, void *run, const void *reqp, struct ct
 		 * the login as 8 ("connection timed out") once its login
 		 * attempts are used up; scripts test for that code. The line
 		 * still says what happened (refused, reset, no route). */
-		answer(peer, res->code == ISCSI_ERR_TRANS ? ISCSI_ERR_TRANS_TIMEOUT : res->code,
-		       res->message);
+		ctl_peer_finish(peer, res->code == ISCSI_ERR_TRANS ? ISCSI_ERR_TRANS_TIMEOUT : res->code,
+				"%s", res->message);
 		return;
 	}
 	int fd = login_run_take_socket(lj->run);
@@ -284,7 +246,7 @@ static void job_finish(struct monitor *m, void *run, const void *reqp, struct ct
 	if (rc != 0) {
 		log_error("login to %s at %s,%u: %s", req->target_name, req->address, req->port,
 			  err);
-		answer(peer, rc, err);
+		ctl_peer_finish(peer, rc, "%s", err);
 		return;
 	}
 	log_debug(2, "session %u: handed to the kernel in %lld ms", ms.sid, loop_now_ms() - t0);

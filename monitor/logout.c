@@ -1,7 +1,6 @@
 #include "monitor/logout.h"
 
 #include <stddef.h>
-#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -136,10 +135,8 @@ void sessions_logout(struct monitor *m, struct ctl_peer *p, uint32_t sid)
 		ctl_peer_finish(p, ISCSI_ERR_TRANS_NOT_FOUND, "%s", err);
 		return;
 	}
-	if (!s) {
-		sessions_adopt(m);
-		s = sessions_find(m, sid);
-	}
+	if (!s)
+		s = sessions_get(m, sid);
 	if (!s) {
 		ctl_peer_finish(p, ISCSI_ERR_NO_OBJS_FOUND, "no session with sid %u", sid);
 		return;

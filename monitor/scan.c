@@ -13,6 +13,7 @@
 
 #include "base/log.h"
 #include "kernel/sysfs.h"
+#include "monitor/control_server.h"
 #include "monitor/monitor.h"
 
 struct scan {
@@ -22,8 +23,9 @@ struct scan {
 	uint32_t host_no;
 	struct loop_watch watch;        /* read end of the pipe: HUP when the child exits */
 	struct loop_timer timer;
-	void (*done)(void *arg, bool ok, const char *why);
-	void *arg;
+	uint32_t sid;
+	struct ctl_peer *peer;          /* who waits; NULL once it has left */
+	int fail_code;
 };
 
 /* The monitor has at most max_workers logins scanning at once, plus the
@@ -84,9 +86,21 @@ static void finish(struct scan *s, bool killed)
 		snprintf(why, sizeof(why), "scan of host%u: the scanning process died",
 			 s->host_no);
 	log_debug(1, "scan of host%u %s", s->host_no, ok ? "finished" : why);
-	if (s->done)
-		s->done(s->arg, ok, why);
+	if (!ok)
+		log_warn("session %u: %s", s->sid, why);
+	if (s->peer) {
+		ctl_peer_link(s->peer, NULL, NULL);
+		if (ok || !s->fail_code)
+			ctl_peer_finish(s->peer, ISCSI_SUCCESS, "%s", "");
+		else
+			ctl_peer_finish(s->peer, s->fail_code, "session %u: %s", s->sid, why);
+	}
 	free(s);
+}
+
+static void peer_gone(void *arg)
+{
+	((struct scan *)arg)->peer = NULL;
 }
 
 static void on_hup(struct loop_watch *w, short revents)
@@ -100,8 +114,8 @@ static void on_timeout(struct loop_timer *t)
 	finish((struct scan *)((char *)t - offsetof(struct scan, timer)), true);
 }
 
-int scan_start(struct monitor *m, uint32_t host_no,
-	       void (*done)(void *arg, bool ok, const char *why), void *arg)
+int scan_start(struct monitor *m, uint32_t host_no, uint32_t sid, struct ctl_peer *peer,
+	       int fail_code)
 {
 	char path[256], rel[64];
 	int p[2];
@@ -133,8 +147,11 @@ int scan_start(struct monitor *m, uint32_t host_no,
 	s->m = m;
 	s->pid = pid;
 	s->host_no = host_no;
-	s->done = done;
-	s->arg = arg;
+	s->sid = sid;
+	s->peer = peer;
+	s->fail_code = fail_code;
+	if (peer)
+		ctl_peer_link(peer, s, peer_gone);
 	s->watch.fd = p[0];
 	s->watch.events = POLLIN;
 	s->watch.on_event = on_hup;
@@ -148,19 +165,17 @@ int scan_start(struct monitor *m, uint32_t host_no,
 	return 0;
 }
 
-void scan_cancel(struct monitor *m, void *arg)
-{
-	(void)m;
-	for (struct scan *s = scans; s; s = s->next)
-		if (s->arg == arg)
-			s->done = NULL;
-}
-
 void scan_stop_all(struct monitor *m)
 {
 	(void)m;
 	while (scans) {
-		scans->done = NULL;
-		finish(scans, true);
+		struct scan *s = scans;
+		if (s->peer) {
+			ctl_peer_link(s->peer, NULL, NULL);
+			ctl_peer_finish(s->peer, ISCSI_ERR_ISCSID_COMM_ERR,
+					"iscsid stopped before the scan of session %u finished", s->sid);
+			s->peer = NULL;
+		}
+		finish(s, true);
 	}
 }

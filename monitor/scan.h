@@ -14,25 +14,26 @@
 #include <stdint.h>
 
 struct monitor;
+struct ctl_peer;
 
 /* A scan gets this long before its child is killed (the kernel finishes
  * the probe on its own; only the waiting stops). */
 #define SCAN_TIMEOUT_MS 120000
 
-/* Starts a scan of host_no; done(arg, ok, why) is called from the loop
- * when it has finished (ok false: why says what failed). Returns 0, or -1
- * when no child could be started (done is then never called). */
-int scan_start(struct monitor *m, uint32_t host_no,
-	       void (*done)(void *arg, bool ok, const char *why), void *arg);
-
-/* Forgets the callbacks of scans whose arg is arg (its owner is going
- * away); the scans themselves run to their end. */
-void scan_cancel(struct monitor *m, void *arg);
+/* Starts a scan of session sid's host host_no. When it has finished,
+ * peer (NULL: nobody waits; the client may also leave meanwhile) gets
+ * RESULT 0, or, when the scan failed, fail_code with the reason; with
+ * fail_code 0 a failure is only logged (a login stands even when its LUN
+ * probe fails). Returns 0, or -1 when no child could be started: peer
+ * has then not been answered. */
+int scan_start(struct monitor *m, uint32_t host_no, uint32_t sid, struct ctl_peer *peer,
+	       int fail_code);
 
 /* Scans under way (their children must not be reaped by anybody else). */
 unsigned scan_live(const struct monitor *m);
 
-/* Shut-down: kills and reaps every scan child, calls nobody back. */
+/* Shut-down: kills and reaps every scan child; waiting clients are told
+ * iscsid stopped. */
 void scan_stop_all(struct monitor *m);
 
 #endif

@@ -39,7 +39,6 @@ void sessions_remove(struct monitor *m, struct msession *s)
 		}
 	}
 	loop_timer_cancel(m->loop, &s->logout_timer);
-	scan_cancel(m, s);
 	if (s->logout_peer)
 		ctl_peer_link(s->logout_peer, NULL, NULL);
 	free(s);
@@ -126,9 +125,7 @@ void sessions_adopt(struct monitor *m)
 	ksys_sessions_free(&all);
 }
 
-/* A session in sysfs that is not in the table yet (made after our start
- * by someone else): taken over when a request names it. */
-static struct msession *find_or_adopt(struct monitor *m, uint32_t sid)
+struct msession *sessions_get(struct monitor *m, uint32_t sid)
 {
 	struct msession *s = sessions_find(m, sid);
 	if (s)
@@ -224,7 +221,7 @@ static void send_stats(struct ctl_peer *p, uint8_t group, const struct kern_stat
 void sessions_stats(struct monitor *m, struct ctl_peer *p, uint32_t sid)
 {
 	char err[256];
-	struct msession *s = find_or_adopt(m, sid);
+	struct msession *s = sessions_get(m, sid);
 	if (!s) {
 		ctl_peer_finish(p, ISCSI_ERR_NO_OBJS_FOUND, "no session with sid %u", sid);
 		return;
@@ -251,54 +248,18 @@ void sessions_stats(struct monitor *m, struct ctl_peer *p, uint32_t sid)
 }
 
 /* Rescans answer when the kernel's probe has finished, so that the LUNs
- * are there when iscsiadm returns. The client may leave first. */
-struct rescan_wait {
-	struct ctl_peer *peer;
-	uint32_t sid;
-};
-
-static void rescan_peer_gone(void *arg)
-{
-	((struct rescan_wait *)arg)->peer = NULL;
-}
-
-static void rescan_done(void *arg, bool ok, const char *why)
-{
-	struct rescan_wait *w = arg;
-
-	if (w->peer) {
-		ctl_peer_link(w->peer, NULL, NULL);
-		if (ok)
-			ctl_peer_finish(w->peer, ISCSI_SUCCESS, "%s", "");
-		else
-			ctl_peer_finish(w->peer, ISCSI_ERR_SYSFS_LOOKUP, "session %u: %s", w->sid,
-					why);
-	}
-	if (!ok)
-		log_warn("rescan of session %u: %s", w->sid, why);
-	free(w);
-}
-
+ * are there when iscsiadm returns. */
 void sessions_rescan(struct monitor *m, struct ctl_peer *p, uint32_t sid)
 {
-	struct msession *s = find_or_adopt(m, sid);
+	struct msession *s = sessions_get(m, sid);
 	if (!s) {
 		ctl_peer_finish(p, ISCSI_ERR_NO_OBJS_FOUND, "no session with sid %u", sid);
 		return;
 	}
-	struct rescan_wait *w = calloc(1, sizeof(*w));
-	if (!w) {
-		ctl_peer_finish(p, ISCSI_ERR_NOMEM, "iscsid: out of memory");
-		return;
-	}
-	w->peer = p;
-	w->sid = sid;
-	if (scan_start(m, s->host_no, rescan_done, w) < 0) {
-		free(w);
+	if (scan_start(m, s->host_no, sid, p, ISCSI_ERR_SYSFS_LOOKUP) < 0) {
 		ctl_peer_finish(p, ISCSI_ERR_INTERNAL, "session %u: could not start a scan", sid);
 		return;
 	}
-	ctl_peer_link(p, w, rescan_peer_gone);
 	log_info("rescanning session %u (host%u) for %s", sid, s->host_no, ctl_peer_who(p));
 }
 

@@ -45,6 +45,10 @@ struct msession {
 struct msession *sessions_add(struct monitor *m, uint32_t sid, uint32_t cid, uint32_t host_no);
 void sessions_remove(struct monitor *m, struct msession *s);
 struct msession *sessions_find(struct monitor *m, uint32_t sid);
+/* sessions_find(), or a session sysfs shows that is not in the table yet
+ * (made after our start by someone else), taken over now; NULL when the
+ * kernel has no such session either. */
+struct msession *sessions_get(struct monitor *m, uint32_t sid);
 
 /* A session of this record (iscsid's or any other in sysfs), so a second
  * login is refused (15). */
