@@ -13,10 +13,11 @@ int adm_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)
  * and returns the exit code of err's status (rec_status_exit_code()). */
 int adm_fail_rec(const struct rec_err *err);
 
-/* The refusal of everything that needs a running iscsid (login, logout,
- * sessions, actual discovery, rescan, stats, stopping iscsid): one line
- * naming what was asked, then ISCSI_ERR_ISCSID_NOTCONN, as open-iscsi's
- * iscsiadm returns when it cannot reach its daemon. */
+/* The refusal of what iscsid does not do yet (discovery from a stored
+ * record with --discover, login straight after discovery with -l, boot
+ * firmware logins): one line naming what was asked, then
+ * ISCSI_ERR_ISCSID_NOTCONN, as open-iscsi's iscsiadm returns when it
+ * cannot reach its daemon. */
 int adm_needs_iscsid(const char *what);
 
 /* The "No records found" of list and select commands: ISCSI_ERR_NO_OBJS_FOUND. */

@@ -13,8 +13,9 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-/* Control requests. The control protocol (a later issue) uses these codes;
- * a request added there gets its row in policy/callers.c, or is refused. */
+/* Control requests. control/ctl_types.h names one for each request it
+ * declares; a request added there gets its row in policy/callers.c, or is
+ * refused. */
 enum ctl_request {
 	CTL_PING = 1,           /* is iscsid running (iscsiadm asks first) */
 	CTL_SESSION_LIST,       /* -m session [-P N] */
