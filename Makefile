@@ -12,7 +12,7 @@
 # Programs, unit tests and fuzz harnesses link against that archive, and
 # the linker pulls only what each one uses.
 
-CODE_DIRS := base proto records privsep policy login discovery monitor kernel adm control
+CODE_DIRS := base proto records privsep policy auth login discovery monitor kernel adm control
 
 # Program name -> file holding its main(). A program whose main file does
 # not exist yet is simply not built.
