@@ -10,7 +10,8 @@
 #                           (at most 100), the script's exit status
 #   diag TEXT...            a "# " line
 # Set-up:
-#   vm_load_modules         insmod the iSCSI modules in dependency order
+#   vm_load_modules         insmod the iSCSI modules in dependency order,
+#                           then those VM_MODULES added (extra-order)
 #   tgt_start SIZE_MIB...   tgtd on 127.0.0.1:$TGT_PORT, one target per
 #                           size (tid i, LUN 1, backed by /tmp/tgt/lun<i>.img)
 #   tgt_iqn I / tgt_backing I   the IQN and backing file of target I
@@ -115,19 +116,23 @@ since() {
 	awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'
 }
 
-# Loads every module of /lib/modules/load-order (written by build-image,
-# dependencies first). crc32c_intel is allowed to fail: it refuses CPUs
-# without SSE4.2 and crc32c_generic serves instead.
+# Loads every module of /lib/modules/load-order and then extra-order
+# (written by build-image, dependencies first; extra-order holds what the
+# test's VM_MODULES added). crc32c_intel is allowed to fail: it refuses
+# CPUs without SSE4.2 and crc32c_generic serves instead.
 vm_load_modules() {
-	local m out
-	while read -r m; do
-		[ -d "/sys/module/$m" ] && continue
-		if ! out=$(insmod "/lib/modules/$m.ko" 2>&1); then
-			[ "$m" = crc32c_intel ] && continue
-			echo "insmod $m: $out" >&2
-			return 1
-		fi
-	done </lib/modules/load-order
+	local m out order
+	for order in /lib/modules/load-order /lib/modules/extra-order; do
+		[ -f "$order" ] || continue
+		while read -r m; do
+			[ -d "/sys/module/$m" ] && continue
+			if ! out=$(insmod "/lib/modules/$m.ko" 2>&1); then
+				[ "$m" = crc32c_intel ] && continue
+				echo "insmod $m: $out" >&2
+				return 1
+			fi
+		done <"$order"
+	done
 }
 
 tgt_iqn() {
