@@ -11,7 +11,9 @@
 #include "base/log.h"
 #include "base/paths.h"
 #include "control/client.h"
+#include "auth/audit.h"
 #include "discovery/apply.h"
+#include "discovery/auth.h"
 #include "discovery/driver.h"
 #include "privsep/sandbox.h"
 #include "records/initiatorname.h"
@@ -183,6 +185,12 @@ static int standalone(const struct discovery_cli_opts *o)
 		fail(rc, err.msg);
 		goto out;
 	}
+	struct chap_creds creds;
+	if ((rc = discovery_auth_creds(db, conf.discovery, o->portal, &creds, msg, sizeof(msg)))) {
+		fail(rc, msg);
+		goto out;
+	}
+	p.creds = &creds;
 	if (sandbox_account(NULL, &p.worker_uid, &p.worker_gid, msg, sizeof(msg)) < 0 ||
 	    worker_root(root, sizeof(root), msg, sizeof(msg)) < 0) {
 		rc = fail(ISCSI_ERR_INTERNAL, msg);
@@ -195,7 +203,12 @@ static int standalone(const struct discovery_cli_opts *o)
 	discovery_timeouts(conf.discovery, &p.connect_timeout_ms, &p.timeout_ms);
 	p.max_recv_dsl = discovery_max_recv_dsl(conf.discovery);
 
+	/* The run takes the secrets and wipes ours. */
 	rc = discovery_run_blocking(&p, &res);
+	struct audit_fields f = AUDIT_FIELDS_INIT;
+	f.session = "discovery";
+	f.portal = o->portal;
+	chap_summary_audit(&res.auth, &f);
 	if (rc) {
 		fail(rc, res.message);
 		discovery_result_free(&res);

@@ -42,6 +42,8 @@ enum discovery_progress drv_finish(struct discovery_run *r, int code, const char
 
 	worker_job_stop(&r->w.job);
 	drv_close_fd(&r->w.sock);
+	r->res.auth = r->chap.sum;
+	chap_holder_wipe(&r->chap);
 	r->res.code = code;
 	if (code == ISCSI_SUCCESS) {
 		r->res.message[0] = '\0';
@@ -57,7 +59,14 @@ enum discovery_progress drv_finish(struct discovery_run *r, int code, const char
 
 enum discovery_progress drv_reject_worker(struct discovery_run *r, const char *why)
 {
+	struct audit_fields f = AUDIT_FIELDS_INIT;
+
 	log_debug(1, "discovery worker %d for %s killed: %s", (int)r->w.job.pid, r->portal, why);
+	f.session = "discovery";
+	f.portal = r->portal;
+	f.pid = r->w.job.pid;
+	f.reason = why;
+	audit_emit(AUDIT_WORKER_KILLED, &f);
 	return drv_finish(r, ISCSI_ERR_CHILD_TERMINATED, "discovery worker killed: %s", why);
 }
 
@@ -101,12 +110,18 @@ static enum discovery_progress connected(struct discovery_run *r)
 struct discovery_run *discovery_run_start(const struct discovery_params *params)
 {
 	struct discovery_run *r = calloc(1, sizeof(*r));
+	struct chap_creds none = { .mode = LOGIN_AUTH_NONE };
 	int pending = 0, code = 0;
 
-	if (!r)
+	if (!r) {
+		if (params->creds)
+			chap_creds_wipe(params->creds);
 		return NULL;
+	}
 	worker_run_init(&r->w);
 	r->p = *params;
+	chap_holder_init(&r->chap, params->creds ? params->creds : &none, "");
+	r->p.creds = NULL;
 	r->portal = dup_or_empty(params->portal);
 	r->iname = dup_or_empty(params->initiator_name);
 	r->alias = dup_or_empty(params->initiator_alias);
@@ -213,6 +228,7 @@ void discovery_run_free(struct discovery_run *r)
 		return;
 	worker_job_stop(&r->w.job);
 	drv_close_fd(&r->w.sock);
+	chap_holder_wipe(&r->chap);
 	discovery_result_free(&r->res);
 	free(r->portal);
 	free(r->iname);

@@ -63,6 +63,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "auth/chap_holder.h"
 #include "proto/names.h"
 
 /* Portals a run accepts from one target (DISC_DONE counts up to 65535). */
@@ -79,6 +80,9 @@
 
 struct discovery_params {
 	const char *portal;             /* as -p: host[:port] or [v6][:port] */
+	/* CHAP credentials (auth/chap_holder.h) from the discovery record,
+	 * NULL for none: the run takes them and wipes *creds. */
+	struct chap_creds *creds;
 	const char *initiator_name;     /* InitiatorName, checked here */
 	const char *initiator_alias;    /* NULL or "": none sent */
 	uint32_t timeout_ms;            /* whole run; 0: the default above */
@@ -115,6 +119,8 @@ struct discovery_result {
 	/* In the order the target sent them (successful runs only). */
 	struct discovery_record *records;
 	size_t count;
+	/* How authentication went (mode NONE when none was configured). */
+	struct chap_summary auth;
 };
 
 enum discovery_progress {

@@ -3,6 +3,7 @@
 #ifndef DISCOVERY_DRIVER_IMPL_H
 #define DISCOVERY_DRIVER_IMPL_H
 
+#include "auth/chap_holder.h"
 #include "discovery/driver.h"
 #include "privsep/msg.h"
 #include "privsep/worker_run.h"
@@ -13,6 +14,7 @@ struct discovery_run {
 	struct discovery_params p;
 	uint32_t received;      /* portals seen in DISC_RECORDS */
 	size_t cap;
+	struct chap_holder chap;        /* the secrets; wiped when the run ends */
 	struct discovery_result res;
 };
 

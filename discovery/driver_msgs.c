@@ -25,6 +25,7 @@ static int send_start(struct discovery_run *r)
 	left = left > WORKER_DEADLINE_MARGIN_MS ? left - WORKER_DEADLINE_MARGIN_MS : 1;
 	m.u.disc_start.timeout_ms = (uint32_t)(left > 3600000 ? 3600000 : left);
 	m.u.disc_start.max_recv_dsl = r->p.max_recv_dsl;
+	CHAP_HOLDER_OFFER(&r->chap, &m.u.disc_start);
 	m.fd = r->w.sock;
 	int rc = worker_job_send(&r->w.job, &m);
 	/* The worker holds the connection now; ours would only keep it
@@ -71,18 +72,28 @@ enum discovery_progress drv_handle(struct discovery_run *r, const struct msg *m)
 	char line[200];
 
 	switch (m->type) {
+	case MSG_CHAP_CHALLENGE:
+	case MSG_CHAP_VERIFY:
+		if (chap_holder_serve(&r->chap, &r->w.job, m, line, sizeof(line)) < 0)
+			return drv_reject_worker(r, line);
+		return DISCOVERY_PENDING;
 	case MSG_HELLO:
 		if (send_start(r) < 0)
 			return drv_finish(r, ISCSI_ERR_INTERNAL, "discovery: cannot hand the "
 				      "connection to the worker");
 		return DISCOVERY_PENDING;
 	case MSG_DISC_RECORDS:
+		/* No answer is believed before the CHAP the record requires. */
+		if (!chap_holder_allows_success(&r->chap, line, sizeof(line)))
+			return drv_reject_worker(r, line);
 		/* Each portal of the batch on its own, as if it came alone. */
 		for (size_t i = 0; i < m->u.disc_records.portals_count; i++)
 			if (take_record(r, &m->u.disc_records.portals[i]) == DISCOVERY_DONE)
 				return DISCOVERY_DONE;
 		return DISCOVERY_PENDING;
 	case MSG_DISC_DONE:
+		if (!chap_holder_allows_success(&r->chap, line, sizeof(line)))
+			return drv_reject_worker(r, line);
 		if (m->u.disc_done.records != r->received) {
 			snprintf(line, sizeof(line), "announced %u records, sent %u",
 				 m->u.disc_done.records, r->received);
@@ -94,6 +105,7 @@ enum discovery_progress drv_handle(struct discovery_run *r, const struct msg *m)
 	case MSG_DISC_ERROR:
 		r->res.code = (int)m->u.disc_error.code;
 		worker_copy_line(r->res.message, sizeof(r->res.message), m->u.disc_error.reason);
+		chap_holder_on_failure(&r->chap, m->u.disc_error.auth_error, r->res.message);
 		discovery_result_free(&r->res);
 		worker_run_final(&r->w);
 		return DISCOVERY_PENDING;

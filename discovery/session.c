@@ -100,7 +100,8 @@ static void ffp_opts(struct session *s)
 }
 
 int session_login(struct session *s, const char *initiator_name, const char *alias,
-		  uint32_t max_recv_dsl)
+		  uint32_t max_recv_dsl, unsigned auth, const char *chap_algs,
+		  const struct login_secret_link *link)
 {
 	struct login_config cfg;
 	struct login_exchange_fail lf;
@@ -119,9 +120,13 @@ int session_login(struct session *s, const char *initiator_name, const char *ali
 	cfg.itt = ITT_LOGIN;
 	cfg.cmdsn = 1;
 	cfg.timeout_ms = now < s->deadline ? (uint32_t)(s->deadline - now) : 1;
+	if (login_auth_offer(auth, chap_algs, &cfg) < 0) {
+		free(l);
+		return fail(s, ISCSI_ERR_INTERNAL, "bad CHAP algorithm list");
+	}
 
 	const struct login_result *r;
-	switch (login_exchange(&s->w, l, &cfg, s->deadline, "discovery login", &lf)) {
+	switch (login_exchange(&s->w, l, &cfg, s->deadline, "discovery login", link, &lf)) {
 	case LOGIN_STEP_DONE:
 		r = login_result(l);
 		s->params = r->params;
@@ -139,6 +144,7 @@ int session_login(struct session *s, const char *initiator_name, const char *ali
 		break;
 	default:
 		fail(s, lf.code, "%s", lf.msg);
+		s->auth_error = lf.auth_error;
 		break;
 	}
 	login_free(l);

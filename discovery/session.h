@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "login/exchange.h"
 #include "privsep/wire.h"
 #include "proto/negotiate.h"
 #include "proto/textkeys.h"
@@ -41,15 +42,18 @@ struct session {
 	unsigned text_pdus;             /* Text Responses received */
 	size_t text_bytes;              /* their data */
 	int code;
+	unsigned auth_error;            /* enum msg_auth_error of a failed login */
 	char msg[256];
 };
 
 void session_init(struct session *s, int fd, uint64_t deadline_ms);
 
 /* A discovery login as initiator_name (alias may be ""), declaring
- * max_recv_dsl (0: the discovery default, 32768). */
+ * max_recv_dsl (0: the discovery default, 32768), with the job's
+ * authentication (MSG_AUTH_OFFER: auth, chap_algs) through link. */
 int session_login(struct session *s, const char *initiator_name, const char *alias,
-		  uint32_t max_recv_dsl);
+		  uint32_t max_recv_dsl, unsigned auth, const char *chap_algs,
+		  const struct login_secret_link *link);
 
 /* SendTargets=All; keys receives the whole answer (parsed with
  * discovery/sendtargets.h's limits; free it in every case). */

@@ -10,7 +10,7 @@
 #include "privsep/msg.h"
 #include "privsep/worker_chan.h"
 
-static int send_error(int chan, int code, const char *reason)
+static int send_error(int chan, int code, const char *reason, unsigned auth_error)
 {
 	struct msg m;
 
@@ -18,6 +18,7 @@ static int send_error(int chan, int code, const char *reason)
 	if (code < ISCSI_ERR || code > ISCSI_ERR_SESSION_NOT_CONNECTED)
 		code = ISCSI_ERR_INTERNAL;
 	m.u.disc_error.code = (uint32_t)code;
+	m.u.disc_error.auth_error = (uint8_t)auth_error;
 	snprintf(m.u.disc_error.reason, sizeof(m.u.disc_error.reason), "%s",
 		 reason[0] ? reason : iscsi_exit_str(code));
 	return msg_send(chan, MSG_BY_WORKER, &m) == MSG_OK ? 0 : 1;
@@ -83,7 +84,7 @@ int discovery_worker_run(int chan)
 
 	if (worker_receive_job(chan, ROLE_DISCOVERY, MSG_DISC_START, &start, why, sizeof(why)) < 0) {
 		worker_send_log(chan, MSG_LOG_ERROR, "%s", why);
-		send_error(chan, ISCSI_ERR_INTERNAL, why);
+		send_error(chan, ISCSI_ERR_INTERNAL, why, MSG_AUTH_ERROR_NONE);
 		return 1;
 	}
 	const struct msg_disc_start *job = &start.u.disc_start;
@@ -91,7 +92,9 @@ int discovery_worker_run(int chan)
 	text_list_init(&keys);
 	st_list_init(&list);
 
-	if (session_login(&s, job->initiator_name, job->initiator_alias, job->max_recv_dsl) < 0)
+	struct login_secret_link link = { .chan = chan, .target_name = "" };
+	if (session_login(&s, job->initiator_name, job->initiator_alias, job->max_recv_dsl,
+			  job->auth, job->chap_algs, &link) < 0)
 		goto failed;
 	worker_send_log(chan, MSG_LOG_DEBUG, "logged in to %s as a discovery session", job->portal);
 	if (session_sendtargets(&s, &keys) < 0)
@@ -119,5 +122,5 @@ failed:
 	text_list_free(&keys);
 	st_list_free(&list);
 	worker_send_log(chan, MSG_LOG_DEBUG, "%s: %s", job->portal, s.msg);
-	return send_error(chan, s.code, s.msg);
+	return send_error(chan, s.code, s.msg, s.auth_error);
 }

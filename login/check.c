@@ -127,7 +127,7 @@ int login_check(const struct login_config *offer, const struct login_negotiated 
 		return refuse(msg, size, "TargetPortalGroupTag %d", (int)p->tpgt);
 	if (p->target_alias[0] && iscsi_alias_check(p->target_alias, NULL) != NAME_OK)
 		return refuse(msg, size, "invalid TargetAlias");
-	if (p->auth_method == NEG_AUTH_CHAP || p->chap_alg)
+	if (p->auth_method == NEG_AUTH_CHAP && offer->auth == LOGIN_AUTH_NONE)
 		return refuse(msg, size, "AuthMethod=CHAP was not offered");
 	return 0;
 }

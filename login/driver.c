@@ -20,6 +20,7 @@ struct login_run {
 	struct login_params p;
 	char address[LOGIN_ADDR_MAX], netdev[LOGIN_NETDEV_MAX], portal[LOGIN_ADDR_MAX + 8];
 	char *root, *program;
+	struct chap_holder chap;        /* the secrets; wiped when the run ends */
 	struct login_run_result res;
 };
 
@@ -38,6 +39,8 @@ static enum login_progress finish(struct login_run *r, int code, const char *fmt
 	va_list ap;
 
 	worker_job_stop(&r->w.job);
+	r->res.auth = r->chap.sum;
+	chap_holder_wipe(&r->chap);
 	r->res.code = code;
 	if (code == ISCSI_SUCCESS) {
 		r->res.message[0] = '\0';
@@ -56,7 +59,15 @@ static enum login_progress finish(struct login_run *r, int code, const char *fmt
 
 static enum login_progress reject_worker(struct login_run *r, const char *why)
 {
+	struct audit_fields f = AUDIT_FIELDS_INIT;
+
 	log_debug(1, "login worker %d for %s killed: %s", (int)r->w.job.pid, r->portal, why);
+	f.session = "normal";
+	f.target = r->p.offer.target_name;
+	f.portal = r->portal;
+	f.pid = r->w.job.pid;
+	f.reason = why;
+	audit_emit(AUDIT_WORKER_KILLED, &f);
 	r->res.retryable = false;
 	return finish(r, ISCSI_ERR_CHILD_TERMINATED, "login worker killed: %s", why);
 }
@@ -85,6 +96,7 @@ static int send_start(struct login_run *r)
 	MSG_LOGIN_OPERATIONAL_COPY(s, &o->neg);
 	left = left > WORKER_DEADLINE_MARGIN_MS ? left - WORKER_DEADLINE_MARGIN_MS : 1;
 	s->timeout_ms = (uint32_t)(left > 3600000 ? 3600000 : left);
+	CHAP_HOLDER_OFFER(&r->chap, s);
 	/* msg_send passes a duplicate; our descriptor stays ours. */
 	m.fd = r->w.sock;
 	return worker_job_send(&r->w.job, &m);
@@ -125,7 +137,6 @@ static void from_done(const struct msg_login_done *d, struct login_negotiated *g
 	MSG_LOGIN_OPERATIONAL_COPY(p, d);
 	p->tpgt = d->tpgt_given ? d->tpgt : -1;
 	worker_copy_line(p->target_alias, sizeof(p->target_alias), d->target_alias);
-	p->auth_method = NEG_AUTH_NONE;
 	g->tsih = d->tsih;
 	g->cmdsn = d->cmdsn;
 	g->exp_statsn = d->exp_statsn;
@@ -156,13 +167,23 @@ static enum login_progress handle(struct login_run *r, const struct msg *m)
 	char why[LOGIN_MSG_MAX];
 
 	switch (m->type) {
+	case MSG_CHAP_CHALLENGE:
+	case MSG_CHAP_VERIFY:
+		if (chap_holder_serve(&r->chap, &r->w.job, m, why, sizeof(why)) < 0)
+			return reject_worker(r, why);
+		return LOGIN_RUN_PENDING;
 	case MSG_HELLO:
 		if (send_start(r) < 0)
 			return finish(r, ISCSI_ERR_INTERNAL, "login: cannot hand the connection "
 				      "to the worker");
 		return LOGIN_RUN_PENDING;
 	case MSG_LOGIN_DONE:
+		if (!chap_holder_allows_success(&r->chap, why, sizeof(why)))
+			return reject_worker(r, why);
 		from_done(&m->u.login_done, &r->res.neg);
+		r->res.neg.params.auth_method = r->chap.sum.mode == LOGIN_AUTH_NONE ?
+							NEG_AUTH_NONE : NEG_AUTH_CHAP;
+		r->res.neg.params.chap_alg = r->chap.sum.alg;
 		if (login_check(&r->p.offer, &r->res.neg, why, sizeof(why)) < 0)
 			return reject_worker(r, why);
 		r->res.code = ISCSI_SUCCESS;
@@ -170,6 +191,7 @@ static enum login_progress handle(struct login_run *r, const struct msg *m)
 		return LOGIN_RUN_PENDING;
 	case MSG_LOGIN_ERROR:
 		from_error(r, &m->u.login_error);
+		chap_holder_on_failure(&r->chap, m->u.login_error.auth_error, r->res.message);
 		worker_run_final(&r->w);
 		return LOGIN_RUN_PENDING;
 	default:
@@ -225,10 +247,20 @@ struct login_run *login_run_start(const struct login_params *params)
 	char why[LOGIN_MSG_MAX];
 	int pending = 0, code = 0;
 
-	if (!r)
+	if (!r) {
+		if (params->creds)
+			chap_creds_wipe(params->creds);
 		return NULL;
+	}
 	worker_run_init(&r->w);
 	r->p = *params;
+	struct chap_creds none = { .mode = LOGIN_AUTH_NONE };
+	chap_holder_init(&r->chap, params->creds ? params->creds : &none,
+			 r->p.offer.target_name);
+	r->p.creds = NULL;
+	r->p.offer.auth = r->chap.creds.mode;
+	if (r->chap.creds.mode != LOGIN_AUTH_NONE)
+		r->p.offer.chap_algs = r->chap.creds.algs;
 	r->root = dup_or(params->worker_root, "");
 	r->program = dup_or(params->worker_program, LOGIN_WORKER_PROGRAM);
 	if (!r->root || !r->program) {
@@ -254,11 +286,6 @@ struct login_run *login_run_start(const struct login_params *params)
 	snprintf(r->address, sizeof(r->address), "%s", params->address);
 	snprintf(r->netdev, sizeof(r->netdev), "%s", params->netdev ? params->netdev : "");
 	portal_format(r->address, r->p.port, r->portal, sizeof(r->portal));
-	if (r->p.offer.auth != LOGIN_AUTH_NONE) {
-		r->res.retryable = false;
-		finish(r, ISCSI_ERR_OP_NOT_SUPP, "CHAP login not supported yet");
-		return r;
-	}
 	if (r->p.offer.timeout_ms == 0 || r->p.offer.timeout_ms > 3600000 ||
 	    neg_config_check(&r->p.offer.neg, why, sizeof(why)) < 0) {
 		if (r->p.offer.timeout_ms == 0 || r->p.offer.timeout_ms > 3600000)
@@ -363,6 +390,7 @@ void login_run_free(struct login_run *r)
 	if (!r)
 		return;
 	worker_job_stop(&r->w.job);
+	chap_holder_wipe(&r->chap);
 	if (r->w.sock >= 0)
 		close(r->w.sock);
 	free(r->root);

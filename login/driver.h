@@ -8,12 +8,15 @@
  *   2. spawn the worker, send it LOGIN_START (the offer, no secret) with
  *      a duplicate of the socket; the run KEEPS its own descriptor: after
  *      a successful login the kernel takes the connection over;
- *   3. every worker message is checked against policy/worker_states
+ *   3. answer the worker's CHAP requests from the run's credentials
+ *      (auth/chap_holder.h): once, for this target only; a success the
+ *      worker reports before the CHAP the record requires is refused;
+ *   4. every worker message is checked against policy/worker_states
  *      (privsep/worker_job.h): anything out of turn kills the worker;
- *   4. LOGIN_DONE is checked against the offer (login/check.h); a worker
+ *   5. LOGIN_DONE is checked against the offer (login/check.h); a worker
  *      claiming anything the RFC or our offer does not allow is killed
  *      and the run fails with 31;
- *   5. the worker is always reaped (by pid) before the run is DONE, so
+ *   6. the worker is always reaped (by pid) before the run is DONE, so
  *      nobody but the caller uses the socket afterwards.
  *
  * Driving it is the same as discovery/driver.h: login_run_start(), then
@@ -36,9 +39,11 @@
  *   9  ISCSI_ERR_INTERNAL          spawn or channel failure
  *   19 ISCSI_ERR_FATAL_LOGIN       the target refused for good (status
  *                                  02/xx, e.g. 02/03 target not found)
- *   24 ISCSI_ERR_LOGIN_AUTH_FAILED status 02/01, 02/02, or authentication
- *                                  demanded by the target
- *   27 ISCSI_ERR_OP_NOT_SUPP       an offer asking for CHAP (issue 6)
+ *   24 ISCSI_ERR_LOGIN_AUTH_FAILED status 02/01, 02/02, CHAP failed either
+ *                                  way, authentication demanded by the
+ *                                  target without credentials, or the
+ *                                  CHAP required by the record skipped or
+ *                                  refused by the target (downgrade)
  *   31 ISCSI_ERR_CHILD_TERMINATED  the worker died, was killed for
  *                                  speaking out of turn, or reported
  *                                  values that fail login/check.h */
@@ -50,6 +55,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "auth/chap_holder.h"
 #include "login/check.h"
 #include "proto/login.h"
 
@@ -62,9 +68,12 @@
 #define LOGIN_WORKER_PROGRAM "iscsi-worker"
 
 struct login_params {
-	/* What to offer (login/offer.h): copied. offer.auth must be
-	 * LOGIN_AUTH_NONE; offer.timeout_ms bounds the login itself. */
+	/* What to offer (login/offer.h): copied. offer.auth is taken from
+	 * creds; offer.timeout_ms bounds the login itself. */
 	struct login_config offer;
+	/* CHAP credentials (auth/chap_holder.h), NULL for none: the run
+	 * takes them and wipes *creds. */
+	struct chap_creds *creds;
 	const char *address;            /* numeric IPv4 or IPv6 (may carry %scope) */
 	uint16_t port;
 	const char *netdev;             /* NULL or "": no SO_BINDTODEVICE */
@@ -89,6 +98,8 @@ struct login_run_result {
 	char redirect_host[LOGIN_HOST_MAX];
 	uint16_t redirect_port;
 	int32_t redirect_tpgt;          /* -1 when not given */
+	/* How authentication went (mode NONE when none was configured). */
+	struct chap_summary auth;
 	/* Success only: the values, checked against the offer. */
 	struct login_negotiated neg;
 };

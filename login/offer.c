@@ -140,10 +140,6 @@ int login_offer_build(const struct rec *node, const char *initiator_name,
 	login_config_default(out, NEG_SESSION_NORMAL);
 	if (!node || rec_kind_of(node) != REC_NODE)
 		return bad(msg, size, ISCSI_ERR_INVAL, "not a node record");
-	const char *auth = rec_get(node, "node.session.auth.authmethod");
-	if (auth && !strcmp(auth, "CHAP"))
-		return bad(msg, size, ISCSI_ERR_OP_NOT_SUPP, "CHAP login not supported yet "
-			   "(node.session.auth.authmethod = CHAP)");
 	if (isid_qualifier > LOGIN_ISID_QUALIFIER_MAX)
 		return bad(msg, size, ISCSI_ERR_INVAL, "ISID qualifier 0x%x is wider than 24 bits",
 			   isid_qualifier);

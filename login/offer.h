@@ -14,8 +14,9 @@
  * Not in the offer: IFMarker/OFMarker (obsolete, never offered),
  * MaxXmitDataSegmentLength (a local cap on what we send, applied by the
  * caller), node.session.timeo.* and the err_timeo.* (the kernel's, set
- * after the login). A record asking for CHAP is refused with
- * ISCSI_ERR_OP_NOT_SUPP (27): CHAP through the monitor comes later. */
+ * after the login). Authentication is not in the offer either: the
+ * credentials go to the login driver (auth/chap_holder.h), which sets
+ * the offer's auth and CHAP_A list from them. */
 #ifndef LOGIN_OFFER_H
 #define LOGIN_OFFER_H
 
@@ -37,12 +38,11 @@ void login_offer_isid(uint32_t qualifier, uint8_t isid[6]);
 /* Fills out from node (REC_NODE). initiator_name is used when the
  * record's iface.initiatorname is empty; alias may be NULL. tsih 0 and
  * cid 0 (a new session's leading connection), CmdSN
- * node.session.initial_cmdsn, no authentication.
+ * node.session.initial_cmdsn, auth None (the driver sets it).
  * Returns 0, or an exit code with one line in msg:
  *   7  ISCSI_ERR_INVAL       a value out of range or inconsistent
  *                            (FirstBurstLength > MaxBurstLength, login
- *                            timeout 0, bad names, qualifier > 24 bits)
- *   27 ISCSI_ERR_OP_NOT_SUPP authmethod CHAP */
+ *                            timeout 0, bad names, qualifier > 24 bits) */
 int login_offer_build(const struct rec *node, const char *initiator_name,
 		      const char *initiator_alias, uint32_t isid_qualifier,
 		      struct login_config *out, char *msg, size_t size);

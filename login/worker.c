@@ -11,7 +11,7 @@
 #include "privsep/worker_chan.h"
 
 static int send_error(int chan, int code, bool retryable, const char *reason,
-		      const struct login_result *r, bool redirect)
+		      const struct login_result *r, bool redirect, unsigned auth_error)
 {
 	struct msg m;
 	struct msg_login_error *e = &m.u.login_error;
@@ -21,6 +21,7 @@ static int send_error(int chan, int code, bool retryable, const char *reason,
 		code = ISCSI_ERR_INTERNAL;
 	e->code = (uint32_t)code;
 	e->retryable = retryable;
+	e->auth_error = (uint8_t)auth_error;
 	snprintf(e->reason, sizeof(e->reason), "%s", reason[0] ? reason : iscsi_exit_str(code));
 	if (r) {
 		e->status_class = r->status_class;
@@ -60,7 +61,7 @@ static int send_done(int chan, const struct login_result *r)
 	return msg_send(chan, MSG_BY_WORKER, &m) == MSG_OK ? 0 : 1;
 }
 
-static void config_of(const struct msg_login_start *j, struct login_config *cfg)
+static int config_of(const struct msg_login_start *j, struct login_config *cfg)
 {
 	struct neg_config *n = &cfg->neg;
 
@@ -75,12 +76,12 @@ static void config_of(const struct msg_login_start *j, struct login_config *cfg)
 	cfg->itt = 0;
 	cfg->cmdsn = j->cmdsn;
 	cfg->exp_statsn = 0;
-	cfg->auth = LOGIN_AUTH_NONE;
 	cfg->timeout_ms = j->timeout_ms;
 	n->header_digest = (enum neg_digest_pref)j->header_digest;
 	n->data_digest = (enum neg_digest_pref)j->data_digest;
 	n->max_recv_dsl = j->max_recv_dsl;
 	MSG_LOGIN_OPERATIONAL_COPY(n, j);
+	return login_auth_offer(j->auth, j->chap_algs, cfg);
 }
 
 int login_worker_run(int chan)
@@ -100,12 +101,19 @@ int login_worker_run(int chan)
 	struct login *l = calloc(1, sizeof(*l));
 	if (!l) {
 		close(start.fd);
-		return send_error(chan, ISCSI_ERR_NOMEM, false, "out of memory", NULL, false);
+		return send_error(chan, ISCSI_ERR_NOMEM, false, "out of memory", NULL, false,
+				  MSG_AUTH_ERROR_NONE);
 	}
-	config_of(job, &cfg);
+	if (config_of(job, &cfg) < 0) {
+		close(start.fd);
+		free(l);
+		return send_error(chan, ISCSI_ERR_INTERNAL, false, "bad CHAP algorithm list",
+				  NULL, false, MSG_AUTH_ERROR_NONE);
+	}
+	struct login_secret_link link = { .chan = chan, .target_name = job->target_name };
 	wire_init(&w, start.fd);
 	enum login_step step = login_exchange(&w, l, &cfg, wire_now_ms() + job->timeout_ms,
-					      "login", &lf);
+					      "login", &link, &lf);
 	/* From here on the socket is the kernel's (or nobody's): ours goes. */
 	close(start.fd);
 	wire_free(&w);
@@ -119,11 +127,11 @@ int login_worker_run(int chan)
 	case LOGIN_STEP_REDIRECT:
 		snprintf(why, sizeof(why), "target redirected to %.200s; redirects are not "
 			 "followed yet", r->redirect.address);
-		rc = send_error(chan, ISCSI_ERR_LOGIN, true, why, r, true);
+		rc = send_error(chan, ISCSI_ERR_LOGIN, true, why, r, true, MSG_AUTH_ERROR_NONE);
 		break;
 	default:
 		worker_send_log(chan, MSG_LOG_DEBUG, "%s: %s", job->portal, lf.msg);
-		rc = send_error(chan, lf.code, lf.retryable, lf.msg, r, false);
+		rc = send_error(chan, lf.code, lf.retryable, lf.msg, r, false, lf.auth_error);
 		break;
 	}
 	login_free(l);

@@ -3,8 +3,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "auth/audit.h"
 #include "base/log.h"
 #include "discovery/apply.h"
+#include "discovery/auth.h"
 #include "discovery/driver.h"
 #include "monitor/control_server.h"
 #include "monitor/monitor.h"
@@ -91,7 +93,21 @@ static void *job_start(struct monitor *m, const void *reqp, struct ctl_peer *pee
 		ctl_peer_finish(peer, ISCSI_ERR_INVAL, "%s", rerr.msg);
 		return NULL;
 	}
+	struct chap_creds creds;
+	struct recdb *db = NULL;
+	if (open_db(&db, &rerr) < 0) {
+		ctl_peer_finish(peer, ISCSI_ERR_IDBM, "%s", rerr.msg);
+		return NULL;
+	}
+	rc = discovery_auth_creds(db, m->conf.discovery, req->portal, &creds, err, sizeof(err));
+	recdb_close(db);
+	if (rc != 0) {
+		log_warn("discovery of %s refused: %s", req->portal, err);
+		ctl_peer_finish(peer, rc, "%s", err);
+		return NULL;
+	}
 	struct discovery_params params = {
+		.creds = &creds,
 		.portal = req->portal,
 		.initiator_name = iname.name,
 		.initiator_alias = iname.alias,
@@ -176,6 +192,10 @@ static void job_finish(struct monitor *m, void *run, const void *reqp, struct ct
 		ctl_peer_finish(peer, ISCSI_ERR_INTERNAL, "discovery ended without a result");
 		return;
 	}
+	struct audit_fields f = AUDIT_FIELDS_INIT;
+	f.session = "discovery";
+	f.portal = req->portal;
+	chap_summary_audit(&res.auth, &f);
 	if (res.code != ISCSI_SUCCESS) {
 		log_warn("discovery of %s failed: %s", req->portal, res.message);
 		ctl_peer_finish(peer, res.code, "%s", res.message);

@@ -6,6 +6,8 @@
 #include <sys/random.h>
 #include <unistd.h>
 
+#include "auth/audit.h"
+#include "auth/chap_holder.h"
 #include "base/log.h"
 #include "kernel/iscsi_nl.h"
 #include "login/driver.h"
@@ -20,6 +22,7 @@
 #include "proto/names.h"
 #include "records/db.h"
 #include "records/initiatorname.h"
+#include "records/portal.h"
 
 /* How long a login job waits for the database lock (iscsiadm writing);
  * the event loop waits with it. */
@@ -87,6 +90,31 @@ static uint32_t isid_qualifier(struct monitor *m)
 	return q ? q : 1;
 }
 
+/* The audit record of a login's end (and of its authentication, when
+ * the run got that far): who, where, and the exit code iscsiadm gets. */
+static void audit_login(const struct ctl_login *req, const struct chap_summary *auth, int sid,
+			int code, const char *reason)
+{
+	struct audit_fields f = AUDIT_FIELDS_INIT;
+	char portal[300];
+
+	portal_format(req->address, req->port, portal, sizeof(portal));
+	f.session = "normal";
+	f.target = req->target_name;
+	f.portal = portal;
+	f.iface = req->iface;
+	if (auth)
+		chap_summary_audit(auth, &f);
+	f.sid = sid;
+	if (code == ISCSI_SUCCESS) {
+		audit_emit(AUDIT_LOGIN_SUCCESS, &f);
+		return;
+	}
+	f.exit_code = code;
+	f.reason = reason;
+	audit_emit(AUDIT_LOGIN_FAILURE, &f);
+}
+
 static void *job_start(struct monitor *m, const void *reqp, struct ctl_peer *peer)
 {
 	const struct ctl_login *req = reqp;
@@ -122,6 +150,9 @@ static void *job_start(struct monitor *m, const void *reqp, struct ctl_peer *pee
 	if (rc == 0)
 		rc = login_offer_build(lj->node, iname.name, iname.alias, isid_qualifier(m),
 				       &lj->offer, err, sizeof(err));
+	struct chap_creds creds;
+	if (rc == 0)
+		rc = chap_creds_from_record(lj->node, &creds, err, sizeof(err));
 	if (rc == 0) {
 		const char *netdev = rec_get(lj->node, "iface.net_ifacename");
 		struct login_params params = {
@@ -134,8 +165,10 @@ static void *job_start(struct monitor *m, const void *reqp, struct ctl_peer *pee
 			.worker_root = m->empty_dir,
 			.worker_program = m->opts.worker_program,
 			.keep_stderr = m->opts.foreground,
+			.creds = &creds,
 		};
 		long long t1 = loop_now_ms();
+		/* The run takes the secrets and wipes ours. */
 		lj->run = login_run_start(&params);
 		log_debug(2, "login of %s: record and offer %lld ms, connect started in %lld ms",
 			  req->target_name, t1 - t0, loop_now_ms() - t1);
@@ -146,6 +179,7 @@ static void *job_start(struct monitor *m, const void *reqp, struct ctl_peer *pee
 	}
 	if (rc != 0) {
 		log_warn("login to %s at %s,%u: %s", req->target_name, req->address, req->port, err);
+		audit_login(req, NULL, -1, rc, err);
 		ctl_peer_finish(peer, rc, "%s", err);
 		rec_free(lj->node);
 		free(lj);
@@ -211,12 +245,16 @@ static void job_finish(struct monitor *m, void *run, const void *reqp, struct ct
 	char err[256];
 
 	if (!res) {
+		audit_login(req, NULL, -1, ISCSI_ERR_INTERNAL, "login ended without a result");
 		ctl_peer_finish(peer, ISCSI_ERR_INTERNAL, "login ended without a result");
 		return;
 	}
 	if (res->code != ISCSI_SUCCESS) {
 		log_warn("login to %s at %s,%u failed: %s", req->target_name, req->address,
 			 req->port, res->message);
+		audit_login(req, &res->auth, -1,
+			    res->code == ISCSI_ERR_TRANS ? ISCSI_ERR_TRANS_TIMEOUT : res->code,
+			    res->message);
 		/* open-iscsi reports a portal it could not reach or lost during
 		 * the login as 8 ("connection timed out") once its login
 		 * attempts are used up; scripts test for that code. The line
@@ -246,9 +284,11 @@ static void job_finish(struct monitor *m, void *run, const void *reqp, struct ct
 	if (rc != 0) {
 		log_error("login to %s at %s,%u: %s", req->target_name, req->address, req->port,
 			  err);
+		audit_login(req, &res->auth, -1, rc, err);
 		ctl_peer_finish(peer, rc, "%s", err);
 		return;
 	}
+	audit_login(req, &res->auth, (int)ms.sid, ISCSI_SUCCESS, NULL);
 	log_debug(2, "session %u: handed to the kernel in %lld ms", ms.sid, loop_now_ms() - t0);
 	session_up(lj, &ms, peer);
 }

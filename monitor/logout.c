@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "auth/audit.h"
 #include "base/log.h"
 #include "kernel/iscsi_nl.h"
 #include "kernel/sysfs.h"
@@ -12,6 +13,26 @@
 #include "monitor/monitor.h"
 #include "monitor/sessions.h"
 #include "proto/pdu.h"
+#include "records/portal.h"
+
+/* The audit record of a logout: which session, and whether it ended cleanly. */
+static void audit_logout(const struct msession *s, int code, const char *err)
+{
+	struct audit_fields f = AUDIT_FIELDS_INIT;
+	char portal[300];
+
+	portal_format(s->address, s->port, portal, sizeof(portal));
+	f.session = "normal";
+	f.target = s->target_name[0] ? s->target_name : NULL;
+	f.portal = s->address[0] ? portal : NULL;
+	f.iface = s->iface[0] ? s->iface : NULL;
+	f.sid = (int)s->sid;
+	if (code != ISCSI_SUCCESS) {
+		f.exit_code = code;
+		f.reason = err;
+	}
+	audit_emit(AUDIT_LOGOUT, &f);
+}
 
 /* Tears the session down and answers whoever asked. */
 static void teardown(struct msession *s)
@@ -35,6 +56,7 @@ static void teardown(struct msession *s)
 			 s->port);
 	else
 		log_error("logout of session %u: %s", s->sid, err);
+	audit_logout(s, code, err);
 	struct ctl_peer *p = s->logout_peer;
 	if (p) {
 		ctl_peer_link(p, NULL, NULL);

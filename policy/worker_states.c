@@ -17,25 +17,43 @@ struct worker_rule {
 };
 
 /* Each role is a straight line: NEW -HELLO-> READY -job-> RUNNING
- * -result-> DONE. LOG is allowed until the final message; after it the
- * worker has nothing more to say. Rows for messages the monitor sends
- * (DISC_START, LOGIN_START) let both sides walk the same table. */
-static const struct worker_rule rules[] = {
-	/* role            states                              message          next        */
-	{ ROLE_DISCOVERY, IN(WS_NEW),                          MSG_HELLO,       WS_READY,   ONCE },
-	{ ROLE_DISCOVERY, IN(WS_NEW) | IN(WS_READY) | IN(WS_RUNNING),
-	                                                       MSG_LOG,         STAY,       MANY },
-	{ ROLE_DISCOVERY, IN(WS_READY),                        MSG_DISC_START,  WS_RUNNING, ONCE },
-	{ ROLE_DISCOVERY, IN(WS_RUNNING),                      MSG_DISC_RECORDS, STAY,      MANY },
-	{ ROLE_DISCOVERY, IN(WS_RUNNING),                      MSG_DISC_DONE,   WS_DONE,    ONCE },
-	{ ROLE_DISCOVERY, IN(WS_RUNNING),                      MSG_DISC_ERROR,  WS_DONE,    ONCE },
+ * -result-> DONE, with one optional CHAP detour between RUNNING and the
+ * result: CHAP_CHALLENGE -> (monitor) CHAP_ANSWER -> AUTHED, and for
+ * mutual CHAP CHAP_VERIFY -> (monitor) CHAP_VERDICT -> AUTHED. Each CHAP
+ * message is allowed once, so a worker cannot collect a second response
+ * from the monitor. Whether a job needed CHAP at all (and got it done
+ * before its result) is the drivers' check (auth/chap_holder.h); the
+ * table only knows the order. LOG is allowed until the final message;
+ * after it the worker has nothing more to say. Rows for messages the
+ * monitor sends let both sides walk the same table. */
+#define LIVE (IN(WS_NEW) | IN(WS_READY) | IN(WS_RUNNING) | IN(WS_CHAP_ASKED) | IN(WS_AUTHED) | \
+	      IN(WS_VERIFY_ASKED))
+/* Where a worker may end its job. A failure may also come while it
+ * waits for the monitor (its own deadline passed). */
+#define WORKING (IN(WS_RUNNING) | IN(WS_AUTHED))
+#define ENDING (WORKING | IN(WS_CHAP_ASKED) | IN(WS_VERIFY_ASKED))
+#define CHAP_ROWS(role)                                                                     \
+	{ role, IN(WS_RUNNING),      MSG_CHAP_CHALLENGE, WS_CHAP_ASKED,   ONCE },           \
+	{ role, IN(WS_CHAP_ASKED),   MSG_CHAP_ANSWER,    WS_AUTHED,       ONCE },           \
+	{ role, IN(WS_AUTHED),       MSG_CHAP_VERIFY,    WS_VERIFY_ASKED, ONCE },           \
+	{ role, IN(WS_VERIFY_ASKED), MSG_CHAP_VERDICT,   WS_AUTHED,       ONCE }
 
-	{ ROLE_LOGIN,     IN(WS_NEW),                          MSG_HELLO,       WS_READY,   ONCE },
-	{ ROLE_LOGIN,     IN(WS_NEW) | IN(WS_READY) | IN(WS_RUNNING),
-	                                                       MSG_LOG,         STAY,       MANY },
-	{ ROLE_LOGIN,     IN(WS_READY),                        MSG_LOGIN_START, WS_RUNNING, ONCE },
-	{ ROLE_LOGIN,     IN(WS_RUNNING),                      MSG_LOGIN_DONE,  WS_DONE,    ONCE },
-	{ ROLE_LOGIN,     IN(WS_RUNNING),                      MSG_LOGIN_ERROR, WS_DONE,    ONCE },
+static const struct worker_rule rules[] = {
+	/* role            states            message           next        */
+	{ ROLE_DISCOVERY, IN(WS_NEW),       MSG_HELLO,        WS_READY,   ONCE },
+	{ ROLE_DISCOVERY, LIVE,             MSG_LOG,          STAY,       MANY },
+	{ ROLE_DISCOVERY, IN(WS_READY),     MSG_DISC_START,   WS_RUNNING, ONCE },
+	CHAP_ROWS(ROLE_DISCOVERY),
+	{ ROLE_DISCOVERY, WORKING,          MSG_DISC_RECORDS, STAY,       MANY },
+	{ ROLE_DISCOVERY, WORKING,          MSG_DISC_DONE,    WS_DONE,    ONCE },
+	{ ROLE_DISCOVERY, ENDING,           MSG_DISC_ERROR,   WS_DONE,    ONCE },
+
+	{ ROLE_LOGIN,     IN(WS_NEW),       MSG_HELLO,        WS_READY,   ONCE },
+	{ ROLE_LOGIN,     LIVE,             MSG_LOG,          STAY,       MANY },
+	{ ROLE_LOGIN,     IN(WS_READY),     MSG_LOGIN_START,  WS_RUNNING, ONCE },
+	CHAP_ROWS(ROLE_LOGIN),
+	{ ROLE_LOGIN,     WORKING,          MSG_LOGIN_DONE,   WS_DONE,    ONCE },
+	{ ROLE_LOGIN,     ENDING,           MSG_LOGIN_ERROR,  WS_DONE,    ONCE },
 };
 
 void worker_track_init(struct worker_track *t, enum worker_role role)
@@ -51,6 +69,9 @@ const char *worker_state_name(enum worker_state s)
 		[WS_NEW] = "new",
 		[WS_READY] = "ready",
 		[WS_RUNNING] = "running",
+		[WS_CHAP_ASKED] = "chap-asked",
+		[WS_AUTHED] = "authed",
+		[WS_VERIFY_ASKED] = "verify-asked",
 		[WS_DONE] = "done",
 	};
 

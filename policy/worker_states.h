@@ -16,6 +16,9 @@ enum worker_state {
 	WS_NEW = 0,     /* spawned; sandboxing itself */
 	WS_READY,       /* said HELLO: sandboxed, waiting for its job */
 	WS_RUNNING,     /* has its job (and its network descriptor) */
+	WS_CHAP_ASKED,  /* sent the target's CHAP challenge; waits for our answer */
+	WS_AUTHED,      /* has our CHAP answer; runs on (mutual: may ask to verify) */
+	WS_VERIFY_ASKED, /* mutual CHAP: sent the target's answer; waits for the verdict */
 	WS_DONE,        /* sent its final message; must exit */
 	WS_COUNT
 };
@@ -40,7 +43,7 @@ void worker_track_init(struct worker_track *t, enum worker_role role);
  * non-NULL) gets a one-line reason for a kill. A kill leaves t unchanged. */
 enum worker_verdict worker_step(struct worker_track *t, enum msg_type type, const char **why);
 
-/* "new", "ready", "running", "done" */
+/* "new", "ready", "running", "chap-asked", "authed", "verify-asked", "done" */
 const char *worker_state_name(enum worker_state s);
 
 #endif

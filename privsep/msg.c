@@ -57,6 +57,24 @@ static enum msg_err get_str(struct wire_reader *r, char *out, size_t lo, size_t 
 	return MSG_OK;
 }
 
+/* out has room for hi bytes; *out_len gets the length. */
+static enum msg_err get_bin(struct wire_reader *r, uint8_t *out, uint16_t *out_len, size_t lo,
+			    size_t hi)
+{
+	if (r->left < 2)
+		return MSG_E_TRUNCATED;
+	size_t n = get_be16(r->p);
+	if (n < lo || n > hi)
+		return MSG_E_BINLEN;
+	if (n > r->left - 2)
+		return MSG_E_TRUNCATED;
+	memcpy(out, r->p + 2, n);
+	*out_len = (uint16_t)n;
+	r->p += 2 + n;
+	r->left -= 2 + n;
+	return MSG_OK;
+}
+
 static enum msg_err put_uint(struct wire_writer *w, unsigned width, uint64_t lo, uint64_t hi,
 			     uint64_t v)
 {
@@ -87,6 +105,20 @@ static enum msg_err put_str(struct wire_writer *w, const char *s, size_t lo, siz
 	return MSG_OK;
 }
 
+static enum msg_err put_bin(struct wire_writer *w, const uint8_t *b, size_t n, size_t lo,
+			    size_t hi)
+{
+	if (n < lo || n > hi)
+		return MSG_E_BINLEN;
+	if (w->left < 2 + n)
+		return MSG_E_OVERSIZE;
+	put_be16(w->p, (uint16_t)n);
+	memcpy(w->p + 2, b, n);
+	w->p += 2 + n;
+	w->left -= 2 + n;
+	return MSG_OK;
+}
+
 /* ---- per-message codecs, generated from MSG_TABLE ---- */
 
 #define CHECK_INT(m, lo, hi, top) \
@@ -96,6 +128,7 @@ static enum msg_err put_str(struct wire_writer *w, const char *s, size_t lo, siz
 #define CHECK_U32(m, lo, hi, ...) CHECK_INT(m, lo, hi, 0xffffffffu)
 #define CHECK_U64(m, lo, hi, ...) CHECK_INT(m, lo, hi, UINT64_MAX)
 #define CHECK_STR(m, lo, hi, ...) CHECK_INT(m, lo, hi, 0xffffu)
+#define CHECK_BIN(m, lo, hi, ...) CHECK_INT(m, lo, hi, 0xffffu) _Static_assert((hi) >= 1, #m ": empty");
 #define CHECK_LIST(m, lo, hi, item)                                           \
 	_Static_assert((lo) <= (hi) && (hi) >= 1 && (hi) <= 0xffff, #m ": bad bounds"); \
 	MSG_ITEM_##item(CHECK_ITEM_FIELD)
@@ -113,6 +146,7 @@ static enum msg_err put_str(struct wire_writer *w, const char *s, size_t lo, siz
 #define MAXLEN_U32(lo, hi, ...) 4
 #define MAXLEN_U64(lo, hi, ...) 8
 #define MAXLEN_STR(lo, hi, ...) (2 + (hi))
+#define MAXLEN_BIN(lo, hi, ...) (2 + (hi))
 #define MAXLEN_LIST(lo, hi, item) (2 + (hi) * (0 MSG_ITEM_##item(MAXLEN_ITEM_FIELD)))
 #define MINLEN_FIELD(kind, m, lo, hi, ...) +MINLEN_##kind(lo, hi, __VA_ARGS__)
 #define MINLEN_ITEM_FIELD(kind, m, lo, hi, ...) +MINLEN_##kind(lo, hi)
@@ -121,6 +155,7 @@ static enum msg_err put_str(struct wire_writer *w, const char *s, size_t lo, siz
 #define MINLEN_U32(lo, hi, ...) 4
 #define MINLEN_U64(lo, hi, ...) 8
 #define MINLEN_STR(lo, hi, ...) (2 + (lo))
+#define MINLEN_BIN(lo, hi, ...) (2 + (lo))
 #define MINLEN_LIST(lo, hi, item) (2 + (lo) * (0 MSG_ITEM_##item(MINLEN_ITEM_FIELD)))
 
 /* Encoding: p points at the message's struct, q at the list item. */
@@ -139,6 +174,11 @@ static enum msg_err put_str(struct wire_writer *w, const char *s, size_t lo, siz
 #define ENC_U32(m, lo, hi, ...) ENC_INT(U32, p, m, lo, hi)
 #define ENC_U64(m, lo, hi, ...) ENC_INT(U64, p, m, lo, hi)
 #define ENC_STR(m, lo, hi, ...) ENC_STRING(p, m, lo, hi)
+#define ENC_BIN(m, lo, hi, ...)                                               \
+	if ((rc = put_bin(w, p->m, p->m##_len, lo, hi)) != MSG_OK) {          \
+		*field = #m;                                                  \
+		return rc;                                                    \
+	}
 #define ENC_ITEM_U8(m, lo, hi) ENC_INT(U8, q, m, lo, hi)
 #define ENC_ITEM_U16(m, lo, hi) ENC_INT(U16, q, m, lo, hi)
 #define ENC_ITEM_U32(m, lo, hi) ENC_INT(U32, q, m, lo, hi)
@@ -174,6 +214,11 @@ static enum msg_err put_str(struct wire_writer *w, const char *s, size_t lo, siz
 #define DEC_U32(m, lo, hi, ...) DEC_INT(U32, uint32_t, p, m, lo, hi)
 #define DEC_U64(m, lo, hi, ...) DEC_INT(U64, uint64_t, p, m, lo, hi)
 #define DEC_STR(m, lo, hi, ...) DEC_STRING(p, m, lo, hi)
+#define DEC_BIN(m, lo, hi, ...)                                               \
+	if ((rc = get_bin(r, p->m, &p->m##_len, lo, hi)) != MSG_OK) {         \
+		*field = #m;                                                  \
+		return rc;                                                    \
+	}
 #define DEC_ITEM_U8(m, lo, hi) DEC_INT(U8, uint8_t, q, m, lo, hi)
 #define DEC_ITEM_U16(m, lo, hi) DEC_INT(U16, uint16_t, q, m, lo, hi)
 #define DEC_ITEM_U32(m, lo, hi) DEC_INT(U32, uint32_t, q, m, lo, hi)
@@ -294,6 +339,7 @@ const char *msg_strerror(enum msg_err err)
 		[MSG_E_TRAILING] = "bytes after the last field",
 		[MSG_E_RANGE] = "integer out of range",
 		[MSG_E_STRLEN] = "string length out of range",
+		[MSG_E_BINLEN] = "byte-string length out of range",
 		[MSG_E_NUL] = "NUL byte inside a string",
 		[MSG_E_CLOSED] = "channel closed by the peer",
 		[MSG_E_AGAIN] = "channel not ready",

@@ -56,6 +56,7 @@ enum msg_type_index {
 #define MSG_MEMBER_U32(m, lo, hi, ...) uint32_t m;
 #define MSG_MEMBER_U64(m, lo, hi, ...) uint64_t m;
 #define MSG_MEMBER_STR(m, lo, hi, ...) char m[(hi) + 1];
+#define MSG_MEMBER_BIN(m, lo, hi, ...) uint16_t m##_len; uint8_t m[hi];
 #define MSG_MEMBER_LIST(m, lo, hi, item)                                     \
 	uint16_t m##_count;                                                  \
 	struct msg_##m##_item { MSG_ITEM_##item(MSG_ITEM_MEMBER) } m[hi];
@@ -94,6 +95,7 @@ enum msg_err {
 	MSG_E_TRAILING,     /* bytes left after the last field */
 	MSG_E_RANGE,        /* integer outside its declared range */
 	MSG_E_STRLEN,       /* string length outside its declared range */
+	MSG_E_BINLEN,       /* byte-string length outside its declared range */
 	MSG_E_NUL,          /* NUL byte inside a string */
 	MSG_E_CLOSED,       /* peer closed the channel */
 	MSG_E_AGAIN,        /* non-blocking socket: nothing to read / no room */

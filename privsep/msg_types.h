@@ -16,6 +16,10 @@
  *	F(STR, member, min, max)             16-bit length, then that many bytes;
  *	                                     length in [min, max], no NUL byte;
  *	                                     a terminated char[max + 1] in the struct
+ *	F(BIN, member, min, max)             16-bit length, then that many bytes
+ *	                                     (any values); length in [min, max];
+ *	                                     uint16_t member_len and
+ *	                                     uint8_t member[max] in the struct
  *	F(LIST, member, min, max, ITEM)      16-bit count in [min, max], then that
  *	                                     many items, each the fields of
  *	                                     MSG_ITEM_<ITEM>(F) (integers and
@@ -33,7 +37,7 @@
 
 /* Raised whenever a layout changes: HELLO refuses a worker binary built
  * from another version than the monitor (a half-upgraded install). */
-#define MSG_PROTO_VERSION 5
+#define MSG_PROTO_VERSION 6
 
 /* RFC 3720 3.2.6.1: an iSCSI name is at most 223 bytes. */
 #define MSG_ISCSI_NAME_MAX 223
@@ -57,7 +61,11 @@ enum msg_log_level {
 	M(6, DISC_ERROR,  disc_error,  MSG_BY_WORKER,  MSG_FD_NONE)          \
 	M(8, LOGIN_START, login_start, MSG_BY_MONITOR, MSG_FD_ONE)           \
 	M(9, LOGIN_DONE,  login_done,  MSG_BY_WORKER,  MSG_FD_NONE)          \
-	M(10, LOGIN_ERROR, login_error, MSG_BY_WORKER, MSG_FD_NONE)
+	M(10, LOGIN_ERROR, login_error, MSG_BY_WORKER, MSG_FD_NONE)          \
+	M(11, CHAP_CHALLENGE, chap_challenge, MSG_BY_WORKER, MSG_FD_NONE)    \
+	M(12, CHAP_ANSWER, chap_answer, MSG_BY_MONITOR, MSG_FD_NONE)         \
+	M(13, CHAP_VERIFY, chap_verify, MSG_BY_WORKER, MSG_FD_NONE)          \
+	M(14, CHAP_VERDICT, chap_verdict, MSG_BY_MONITOR, MSG_FD_NONE)
 
 /* Retired codes, never to be given to another message: 4 (DISC_RECORD,
  * one portal per frame, before protocol 4 batched them). */
@@ -84,7 +92,8 @@ enum msg_log_level {
 	F(STR, initiator_alias, 0, 255)                                      \
 	F(STR, portal, 1, MSG_ADDRESS_MAX + 8)                               \
 	F(U32, timeout_ms, 1, 3600000)                                       \
-	F(U32, max_recv_dsl, 0, 16777215)
+	F(U32, max_recv_dsl, 0, 16777215)                                    \
+	MSG_AUTH_OFFER(F)
 
 /* Target portals from the SendTargets response, up to MSG_DISC_BATCH_MAX
  * per frame: one frame per portal cost the worker and the driver a system
@@ -107,10 +116,29 @@ enum msg_log_level {
 #define MSG_FIELDS_DISC_DONE(F)                                              \
 	F(U32, records, 0, 65535)
 
-/* Discovery failed: an iscsiadm exit code and one line for the user. */
+/* Discovery failed: an iscsiadm exit code, one line for the user, and
+ * what went wrong with authentication, if anything (MSG_AUTH_ERROR). */
 #define MSG_FIELDS_DISC_ERROR(F)                                             \
 	F(U32, code, ISCSI_ERR, ISCSI_ERR_SESSION_NOT_CONNECTED)             \
-	F(STR, reason, 1, 255)
+	F(STR, reason, 1, 255)                                               \
+	F(U8, auth_error, MSG_AUTH_ERROR_NONE, MSG_AUTH_ERROR_REJECTED)
+
+/* Authentication a login must do (enum login_auth: 0 None, 1 CHAP, 2
+ * mutual CHAP) and the CHAP_A algorithms to offer, by name in order of
+ * preference ("SHA256,MD5", node.session.auth.chap_algs). Never a name
+ * or a secret: the worker asks the monitor for CHAP_N and CHAP_R. */
+#define MSG_AUTH_OFFER(F)                                                    \
+	F(U8, auth, 0, 2)                                                    \
+	F(STR, chap_algs, 0, 63)
+
+/* How a login's authentication failed, as the worker saw it; the monitor
+ * uses it only to word its audit record, next to what it knows itself. */
+enum msg_auth_error {
+	MSG_AUTH_ERROR_NONE = 0,
+	MSG_AUTH_ERROR_DOWNGRADE = 1,   /* required CHAP skipped or refused by the target */
+	MSG_AUTH_ERROR_TARGET = 2,      /* the target's CHAP was invalid or failed */
+	MSG_AUTH_ERROR_REJECTED = 3,    /* the target refused our credentials (02/01) */
+};
 
 /* RFC 7143 ranges of the negotiated numbers (section 13). */
 #define MSG_DSL_MIN 512
@@ -146,7 +174,7 @@ enum msg_log_level {
  * by the monitor, which keeps its own descriptor of it: after the login
  * the kernel takes the connection over) and the offer, built from the
  * node record by login/offer.h. No secret ever travels here: CHAP goes
- * through the monitor (not yet supported, so auth is always None).
+ * through the monitor (CHAP_CHALLENGE below).
  * isid: the 6 bytes, big-endian, in the low 48 bits. tsih 0 starts a new
  * session. Digests are enum neg_digest_pref (None, CRC32C, CRC32C,None,
  * None,CRC32C). portal is for messages only. */
@@ -163,7 +191,8 @@ enum msg_log_level {
 	F(U8, data_digest, 0, 3)                                             \
 	F(U32, max_recv_dsl, MSG_DSL_MIN, MSG_DSL_MAX)                       \
 	MSG_LOGIN_OPERATIONAL(F)                                             \
-	F(U32, timeout_ms, 1, 3600000)
+	F(U32, timeout_ms, 1, 3600000)                                       \
+	MSG_AUTH_OFFER(F)
 
 /* The login reached full feature phase: every negotiated value and the
  * sequence numbers the kernel continues with. The worker has stopped
@@ -190,7 +219,8 @@ enum msg_log_level {
  * the failure was not a status), and for a redirect (status class 1,
  * redirect 1) where the target sent us: host as the target wrote it (a
  * DNS name or an address, without brackets), port, and the portal group
- * when given. The monitor does not follow redirects yet. */
+ * when given. The monitor does not follow redirects yet. auth_error:
+ * MSG_AUTH_ERROR. */
 #define MSG_FIELDS_LOGIN_ERROR(F)                                            \
 	F(U32, code, ISCSI_ERR, ISCSI_ERR_SESSION_NOT_CONNECTED)             \
 	F(STR, reason, 1, 255)                                               \
@@ -202,6 +232,42 @@ enum msg_log_level {
 	F(STR, redirect_host, 0, MSG_ADDRESS_MAX)                            \
 	F(U16, redirect_port, 0, 65535)                                      \
 	F(U16, redirect_tpgt, 0, 65535)                                      \
-	F(U8, redirect_tpgt_given, 0, 1)
+	F(U8, redirect_tpgt_given, 0, 1)                                     \
+	F(U8, auth_error, MSG_AUTH_ERROR_NONE, MSG_AUTH_ERROR_REJECTED)
+
+/* CHAP, for a login or discovery worker whose job asked for it. The
+ * secrets stay in the monitor; these four carry only what crosses the
+ * wire anyway. policy/worker_states.c allows each once and in order:
+ * CHALLENGE, ANSWER, then for mutual CHAP VERIFY, VERDICT.
+ *
+ * Worker to monitor: the target's CHAP_A choice, CHAP_I and CHAP_C, as
+ * the worker checked them (proto/chap.h), and the target name of the
+ * worker's job ("" for discovery): the monitor answers only for the
+ * node the worker was started for. mutual: the worker also needs our
+ * challenge. */
+#define MSG_FIELDS_CHAP_CHALLENGE(F)                                         \
+	F(STR, target_name, 0, MSG_ISCSI_NAME_MAX)                           \
+	F(U8, alg, 5, 8)                                                     \
+	F(U8, id, 0, 255)                                                    \
+	F(BIN, challenge, 16, 1024)                                          \
+	F(U8, mutual, 0, 1)
+
+/* Monitor to worker: CHAP_N and CHAP_R; for mutual CHAP also the
+ * CHAP_I and CHAP_C to send (challenge_len 0 otherwise). */
+#define MSG_FIELDS_CHAP_ANSWER(F)                                            \
+	F(STR, name, 1, 255)                                                 \
+	F(BIN, response, 16, 32)                                             \
+	F(U8, id, 0, 255)                                                    \
+	F(BIN, challenge, 0, 1024)
+
+/* Worker to monitor, mutual CHAP: the target's CHAP_N and CHAP_R, to be
+ * checked against our challenge and the target's secret. */
+#define MSG_FIELDS_CHAP_VERIFY(F)                                            \
+	F(STR, name, 1, 255)                                                 \
+	F(BIN, response, 1, 32)
+
+/* Monitor to worker: whether the target proved itself. */
+#define MSG_FIELDS_CHAP_VERDICT(F)                                           \
+	F(U8, ok, 0, 1)
 
 #endif

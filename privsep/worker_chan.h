@@ -7,6 +7,7 @@
 #define PRIVSEP_WORKER_CHAN_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "policy/roles.h"
 #include "privsep/msg.h"
@@ -16,6 +17,12 @@
  * descriptor), or -1 with one line in why (any descriptor closed). */
 int worker_receive_job(int chan, enum worker_role role, enum msg_type want, struct msg *job,
 		       char *why, size_t size);
+
+/* Sends req and waits, until deadline_ms (CLOCK_MONOTONIC ms), for the
+ * monitor's reply, which must be of type want. Returns 0, or -1 with one
+ * line in why (timeout, channel closed, another message). */
+int worker_chan_ask(int chan, const struct msg *req, enum msg_type want, struct msg *reply,
+		    uint64_t deadline_ms, char *why, size_t size);
 
 /* A LOG line to the monitor (nothing is sent for an empty line). Never
  * pass a secret. */

@@ -6,10 +6,15 @@
  * Usage: login_run --address A --port P --target NAME --worker PATH
  *                  --root DIR [--iname NAME] [--netdev DEV]
  *                  [--connect-timeout MS] [--isid Q] [--trap] [-o KEY=VALUE]...
+ *                  [--rec-file FILE]
+ *
+ * --rec-file sets KEY=VALUE lines on the record (CHAP secrets: never in
+ * argv); the credentials go to the driver as iscsid's would.
  *
  * Prints "worker PID" once the worker runs, then on success one
- * "KEY VALUE" line per negotiated value and sequence number, and
- * "code N MESSAGE" last; exits with the code. */
+ * "KEY VALUE" line per negotiated value and sequence number and
+ * "Auth None" / "Auth CHAP ALG [mutual]", and "code N MESSAGE" last;
+ * exits with the code. */
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +26,7 @@
 #include "login/offer.h"
 #include "privsep/sandbox.h"
 #include "records/config.h"
+#include "tests/tools/rec_file.h"
 
 static void print_values(const struct login_negotiated *g)
 {
@@ -92,7 +98,12 @@ int main(int argc, char **argv)
 			p.connect_timeout_ms = (uint32_t)strtoul(v, NULL, 10);
 		else if (!strcmp(o, "--isid"))
 			qualifier = (uint32_t)strtoul(v, NULL, 0);
-		else if (!strcmp(o, "-o")) {
+		else if (!strcmp(o, "--rec-file")) {
+			if (rec_file_apply(node, v, err, sizeof(err)) < 0) {
+				fprintf(stderr, "login_run: %s\n", err);
+				return 7;
+			}
+		} else if (!strcmp(o, "-o")) {
 			char key[256];
 			const char *eq = strchr(v, '=');
 			if (!eq || (size_t)(eq - v) >= sizeof(key)) {
@@ -117,7 +128,11 @@ int main(int argc, char **argv)
 		printf("code 7 %s\n", rerr.msg);
 		return 7;
 	}
+	struct chap_creds creds;
 	int code = login_offer_build(node, iname, NULL, qualifier, &p.offer, err, sizeof(err));
+	if (!code)
+		code = chap_creds_from_record(node, &creds, err, sizeof(err));
+	p.creds = &creds;
 	rec_free(node);
 	iscsid_conf_free(&conf);
 	if (code) {
@@ -153,7 +168,9 @@ int main(int argc, char **argv)
 	code = res->code;
 	if (code == 0) {
 		int s = login_run_take_socket(r);
+		char auth[64];
 		print_values(&res->neg);
+		printf("Auth %s\n", chap_summary_text(&res->auth, auth, sizeof(auth)));
 		printf("socket %s\n", s >= 0 ? "taken" : "missing");
 		if (s >= 0)
 			close(s);

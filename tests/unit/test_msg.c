@@ -58,6 +58,30 @@ static void sample(struct msg *m, enum msg_type type)
 	case MSG_DISC_DONE:
 		m->u.disc_done.records = 3;
 		break;
+	case MSG_CHAP_CHALLENGE:
+		strcpy(m->u.chap_challenge.target_name, "iqn.2001-04.com.example:storage.disk1");
+		m->u.chap_challenge.alg = 7;
+		m->u.chap_challenge.id = 200;
+		m->u.chap_challenge.challenge_len = 32;
+		memset(m->u.chap_challenge.challenge, 0x5a, 32);
+		m->u.chap_challenge.mutual = 1;
+		break;
+	case MSG_CHAP_ANSWER:
+		strcpy(m->u.chap_answer.name, "initiator-user");
+		m->u.chap_answer.response_len = 32;
+		memset(m->u.chap_answer.response, 0x11, 32);
+		m->u.chap_answer.id = 9;
+		m->u.chap_answer.challenge_len = 32;
+		memset(m->u.chap_answer.challenge, 0x22, 32);
+		break;
+	case MSG_CHAP_VERIFY:
+		strcpy(m->u.chap_verify.name, "target-user");
+		m->u.chap_verify.response_len = 32;
+		memset(m->u.chap_verify.response, 0x33, 32);
+		break;
+	case MSG_CHAP_VERDICT:
+		m->u.chap_verdict.ok = 1;
+		break;
 	case MSG_DISC_ERROR:
 		m->u.disc_error.code = ISCSI_ERR_LOGIN_AUTH_FAILED;
 		strcpy(m->u.disc_error.reason, "authentication failed");
@@ -116,6 +140,9 @@ static void sample(struct msg *m, enum msg_type type)
 	memset(s->m, 'x', high ? (hi) : (lo));                \
 	s->m[high ? (hi) : (lo)] = '\0';
 #define FILL_STR(m, lo, hi, ...) FILL_STRING(p, m, lo, hi)
+#define FILL_BIN(m, lo, hi, ...)                              \
+	p->m##_len = high ? (hi) : (lo);                      \
+	memset(p->m, 0xa5, p->m##_len);
 #define FILL_ITEM_U8(m, lo, hi) FILL_INT(q, m, lo, hi)
 #define FILL_ITEM_U16(m, lo, hi) FILL_INT(q, m, lo, hi)
 #define FILL_ITEM_U32(m, lo, hi) FILL_INT(q, m, lo, hi)
@@ -418,6 +445,20 @@ static void field_errors(void **state)
 #define BAD_U32(m, lo, hi, ...) OUT_OF_RANGE_INT(p->m, #m, lo, hi, 0xffffffffu)
 #define BAD_U64(m, lo, hi, ...) OUT_OF_RANGE_INT(p->m, #m, lo, hi, UINT64_MAX)
 #define BAD_STR(m, lo, hi, ...) BAD_STRING(p->m, #m, lo, hi)
+/* A length past the bound, then one short of the minimum. */
+#define BAD_BIN(m, lo, hi, ...)                                                 \
+	extreme(&msg, type, 1);                                                 \
+	p->m##_len = (hi) + 1;                                                  \
+	assert_int_equal(msg_encode(&msg, t->sender, frame, sizeof(frame), &len, \
+				    &field), MSG_E_BINLEN);                     \
+	assert_string_equal(field, #m);                                         \
+	if ((lo) > 0) {                                                         \
+		extreme(&msg, type, 0);                                         \
+		p->m##_len = (lo) - 1;                                          \
+		assert_int_equal(msg_encode(&msg, t->sender, frame,             \
+					    sizeof(frame), &len, &field),       \
+				 MSG_E_BINLEN);                                 \
+	}
 #define BAD_ITEM_U8(m, lo, hi) OUT_OF_RANGE_INT(q->m, #m, lo, hi, 0xffu)
 #define BAD_ITEM_U16(m, lo, hi) OUT_OF_RANGE_INT(q->m, #m, lo, hi, 0xffffu)
 #define BAD_ITEM_U32(m, lo, hi) OUT_OF_RANGE_INT(q->m, #m, lo, hi, 0xffffffffu)

@@ -1,0 +1,31 @@
+#include "discovery/auth.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "base/exitcodes.h"
+#include "records/portal.h"
+
+int discovery_auth_creds(struct recdb *db, const struct rec *defaults, const char *portal,
+			 struct chap_creds *out, char *msg, size_t size)
+{
+	struct rec_key key = { .kind = REC_DISCOVERY_ST, .tpgt = REC_TPGT_NONE };
+	struct rec_err err = { 0 };
+	struct portal p;
+	struct rec *r = NULL;
+
+	memset(out, 0, sizeof(*out));
+	/* A name that does not parse here fails the discovery itself later,
+	 * with the driver's own line; until then the defaults apply. */
+	if (db && portal && portal_parse(portal, PORTAL_NO_TPGT, &p, &err) == 0) {
+		snprintf(key.addr, sizeof(key.addr), "%s", p.addr);
+		key.port = p.port;
+		if (recdb_get(db, &key, &r, &err) < 0 && err.status != REC_E_NOT_FOUND) {
+			snprintf(msg, size, "%s", err.msg);
+			return ISCSI_ERR_IDBM;
+		}
+	}
+	int rc = chap_creds_from_record(r ? r : defaults, out, msg, size);
+	rec_free(r);
+	return rc;
+}
