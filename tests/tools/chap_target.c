@@ -299,6 +299,7 @@ static void send_challenge(struct conn *c, const char *offered, struct reply *r)
 {
 	char v[64];
 
+	note(c, "offered CHAP_A=%s", offered);
 	if (is("alg-not-offered")) {
 		int pick = 0;
 		for (int a = CHAP_ALG_MD5; a <= CHAP_ALG_SHA3_256 && !pick; a++) {
@@ -311,7 +312,7 @@ static void send_challenge(struct conn *c, const char *offered, struct reply *r)
 		put(&r->text, "CHAP_A", v);
 		c->alg = CHAP_ALG_MD5;
 	} else if (chap_alg_choose(offered, strlen(offered), &algs, &c->alg) != CHAP_OK) {
-		note(c, "no CHAP_A in common (initiator offered %s), CHAP_A=Reject", offered);
+		note(c, "no CHAP_A in common, CHAP_A=Reject");
 		put(&r->text, "CHAP_A", "Reject");
 		return;
 	} else if (is("alg-list")) {
