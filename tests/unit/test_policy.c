@@ -50,6 +50,42 @@ static void step_kill(struct worker_track *t, enum msg_type type, const char *re
 static const char out_of_state[] = "message not allowed for this role in this state";
 static const char repeated[] = "one-shot message repeated";
 
+/* CHAP is a detour of both roles: CHALLENGE, ANSWER, then for mutual
+ * CHAP VERIFY, VERDICT, each once and in that order. */
+static void chap_detour(void **state)
+{
+	static const enum worker_role roles[] = { ROLE_LOGIN, ROLE_DISCOVERY };
+	static const enum msg_type starts[] = { MSG_LOGIN_START, MSG_DISC_START };
+	static const enum msg_type ends[] = { MSG_LOGIN_DONE, MSG_DISC_DONE };
+	struct worker_track t;
+
+	(void)state;
+	for (size_t i = 0; i < 2; i++) {
+		worker_track_init(&t, roles[i]);
+		step_ok(&t, MSG_HELLO, WS_READY);
+		step_kill(&t, MSG_CHAP_CHALLENGE, out_of_state);        /* before the job */
+		step_ok(&t, starts[i], WS_RUNNING);
+		step_kill(&t, MSG_CHAP_ANSWER, out_of_state);           /* nobody asked */
+		step_kill(&t, MSG_CHAP_VERIFY, out_of_state);           /* before an answer */
+		step_ok(&t, MSG_CHAP_CHALLENGE, WS_CHAP_ASKED);
+		step_ok(&t, MSG_LOG, WS_CHAP_ASKED);
+		step_kill(&t, ends[i], out_of_state);                   /* success while waiting */
+		step_ok(&t, MSG_CHAP_ANSWER, WS_AUTHED);
+		step_kill(&t, MSG_CHAP_CHALLENGE, repeated);            /* a second response */
+		step_ok(&t, MSG_CHAP_VERIFY, WS_VERIFY_ASKED);
+		step_ok(&t, MSG_CHAP_VERDICT, WS_AUTHED);
+		step_kill(&t, MSG_CHAP_VERIFY, repeated);
+		step_ok(&t, ends[i], WS_DONE);
+	}
+	/* A failure may come while the worker waits for the monitor. */
+	worker_track_init(&t, ROLE_LOGIN);
+	step_ok(&t, MSG_HELLO, WS_READY);
+	step_ok(&t, MSG_LOGIN_START, WS_RUNNING);
+	step_ok(&t, MSG_CHAP_CHALLENGE, WS_CHAP_ASKED);
+	step_ok(&t, MSG_LOGIN_ERROR, WS_DONE);
+	step_kill(&t, MSG_CHAP_ANSWER, out_of_state);
+}
+
 static void discovery_happy_path(void **state)
 {
 	struct worker_track t;
@@ -359,6 +395,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(discovery_happy_path),
+		cmocka_unit_test(chap_detour),
 		cmocka_unit_test(out_of_state_kills),
 		cmocka_unit_test(one_shot_repeats_kill),
 		cmocka_unit_test(state_and_role_names),
