@@ -124,8 +124,8 @@ check "unanswered portal: exit 8 (timeout) or 4 (unreachable)" \
 	"$([ "$rc" = 8 ] || [ "$rc" = 4 ]; echo $?)" "rc=$rc $(tail -n1 "$tmp/out")"
 
 login "$(free_port)" "$target" -o 'node.session.auth.authmethod=CHAP'
-check "authmethod CHAP: exit 27, CHAP login not supported yet" \
-	"$([ "$rc" = 27 ] && grep -q 'CHAP login not supported yet' "$tmp/out"; echo $?)" "rc=$rc $(tail -n1 "$tmp/out")"
+check "authmethod CHAP without credentials: exit 7, the line names the keys" \
+	"$([ "$rc" = 7 ] && grep -q 'node.session.auth.username and node.session.auth.password must both be set' "$tmp/out"; echo $?)" "rc=$rc $(tail -n1 "$tmp/out")"
 login "$(free_port)" "$target" -o 'node.session.iscsi.FirstBurstLength=65536' -o 'node.session.iscsi.MaxBurstLength=8192'
 check "FirstBurstLength > MaxBurstLength in the record: exit 7" \
 	"$([ "$rc" = 7 ] && grep -q FirstBurstLength "$tmp/out"; echo $?)" "rc=$rc $(tail -n1 "$tmp/out")"
