@@ -5,6 +5,7 @@
 #include "adm/modes.h"
 #include "adm/options.h"
 #include "adm/usage.h"
+#include "auth/audit.h"
 #include "base/exitcodes.h"
 #include "base/log.h"
 
@@ -27,6 +28,10 @@ int main(int argc, char **argv)
 		break;
 	}
 	log_init("iscsiadm", LOG_TO_STDERR, o.debug);
+	/* Audit records of auth-key changes go to syslog and the kernel; on
+	 * stderr, which scripts read, only with -d. */
+	audit_init("iscsiadm");
+	audit_set_echo_level(1);
 	if ((rc = adm_check_mode_options(&o)))
 		return rc;
 	if (o.killiscsid)

@@ -8,6 +8,7 @@
 #include "adm/modes.h"
 #include "adm/msg.h"
 #include "adm/print.h"
+#include "adm/record_audit.h"
 #include "adm/select.h"
 #include "base/exitcodes.h"
 #include "discovery/apply.h"
@@ -233,6 +234,9 @@ static int discovery_new(const struct adm_opts *o, struct recdb *db, const struc
 		rec_free(r);
 		return adm_fail_rec(&err);
 	}
+	struct rec_key k;
+	rec_key_of(r, &k);
+	adm_audit_auth_change(o, &k);
 	rec_free(r);
 	printf("New discovery record for [%s,%d] added.\n", key->addr, key->port);
 	return adm_flush();

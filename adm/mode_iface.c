@@ -8,6 +8,7 @@
 #include "adm/modes.h"
 #include "adm/msg.h"
 #include "adm/print.h"
+#include "adm/record_audit.h"
 #include "adm/select.h"
 #include "base/exitcodes.h"
 #include "records/db.h"
@@ -201,6 +202,11 @@ static int iface_change(const struct adm_opts *o, struct recdb *db, const char *
 		/* open-iscsi's codes for a missing iface. */
 		return adm_fail(c.what == CH_DELETE ? ISCSI_ERR_INVAL : ISCSI_ERR_IDBM,
 				"Could not read iface info for %s.", name);
+	}
+	if (c.what != CH_DELETE) {
+		struct rec_key k;
+		iface_key(&k, name);
+		adm_audit_auth_change(o, &k);
 	}
 	if (c.what == CH_DELETE)
 		printf("%s unbound and deleted.\n", name);

@@ -7,6 +7,7 @@
 #include "adm/modes.h"
 #include "adm/msg.h"
 #include "adm/print.h"
+#include "adm/record_audit.h"
 #include "adm/select.h"
 #include "adm/session_ops.h"
 #include "base/exitcodes.h"
@@ -125,6 +126,9 @@ static int node_new(const struct adm_opts *o, struct recdb *db)
 	if (rc) {
 		rc = adm_fail_rec(&err);
 	} else {
+		struct rec_key k;
+		rec_key_of(node, &k);
+		adm_audit_auth_change(o, &k);
 		printf("New iSCSI node [%s:[hw=%s,ip=%s,net_if=%s,iscsi_if=%s] %s,%d,%d %s] added\n",
 		       rec_get(iface, "iface.transport_name"), rec_get(iface, "iface.hwaddress"),
 		       rec_get(iface, "iface.ipaddress"), rec_get(iface, "iface.net_ifacename"),

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "adm/msg.h"
+#include "adm/record_audit.h"
 #include "base/exitcodes.h"
 #include "records/record.h"
 
@@ -129,6 +130,7 @@ int adm_check_updates(const struct adm_opts *o, enum rec_kind kind)
 struct update_ctx {
 	const struct adm_opts *o;
 	const struct rec_filter *f;
+	struct rec_key *keys;   /* the records written, audited once committed */
 	size_t count;
 };
 
@@ -150,7 +152,8 @@ static int update_txn(struct recdb_txn *txn, void *arg, struct rec_err *err)
 			rc = -1;
 		rec_free(r);
 	}
-	free(keys);
+	free(c->keys);
+	c->keys = keys;
 	c->count = n;
 	return rc;
 }
@@ -162,8 +165,13 @@ int adm_update_records(const struct adm_opts *o, struct recdb *db, const struct 
 	struct rec_err err;
 
 	*count = 0;
-	if (recdb_transact(db, update_txn, &c, &err) < 0)
+	if (recdb_transact(db, update_txn, &c, &err) < 0) {
+		free(c.keys);
 		return adm_fail_rec(&err);
+	}
+	for (size_t i = 0; i < c.count; i++)
+		adm_audit_auth_change(o, &c.keys[i]);
+	free(c.keys);
 	*count = c.count;
 	return 0;
 }

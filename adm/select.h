@@ -39,7 +39,8 @@ int adm_apply_updates(const struct adm_opts *o, struct rec *r, struct rec_err *e
 
 /* Applies every -n/-v pair to every record matching f, all in one
  * transaction: a failure part way leaves every record as it was.
- * *count gets how many records matched. */
+ * *count gets how many records matched. Once committed, each record
+ * whose auth keys were written is audited (adm/record_audit.h). */
 int adm_update_records(const struct adm_opts *o, struct recdb *db, const struct rec_filter *f,
 		       size_t *count);
 

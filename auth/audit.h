@@ -55,8 +55,9 @@ struct audit_fields {
 /* All numbers -1, all strings NULL. */
 #define AUDIT_FIELDS_INIT { .sid = -1, .mutual = -1, .exit_code = -1, .uid = -1, .pid = -1 }
 
-/* program: the name shown in syslog and as exe in audit ("iscsid",
- * "iscsiadm"). Optional; without it the records still go out. */
+/* program: the name shown in syslog ("iscsid", "iscsiadm"; exe= in
+ * audit is the program's path, read here). Optional; without it the
+ * records still go out. */
 void audit_init(const char *program);
 
 void audit_emit(enum audit_event ev, const struct audit_fields *f);
@@ -68,5 +69,35 @@ const char *audit_event_name(enum audit_event ev);
  * program prefix) into out; returns its length, or -1 when it did not
  * fit (out then holds a cut, still-terminated text). For tests. */
 int audit_format(enum audit_event ev, const struct audit_fields *f, char *out, size_t size);
+
+/* ---- additions (auth/audit_format.c, auth/audit.c) ---- */
+
+/* Room audit_emit() gives each text; longer records are cut as above. */
+#define AUDIT_TEXT_MAX 2048
+#define AUDIT_KERNEL_TEXT_MAX 4096
+
+/* The Linux audit message type of an event: 1100 USER_AUTH, 1101
+ * USER_ACCT, 1111 USYS_CONFIG, 1112 USER_LOGIN, 1113 USER_LOGOUT, 2202
+ * RESP_KILL_PROC (libaudit's numbering); 0 for an unknown event. */
+int audit_message_type(enum audit_event ev);
+
+/* Whether the record says res=success (syslog priority notice) rather
+ * than res=failed (warning): false for failures and refusals, and for a
+ * logout with a non-zero exit_code. */
+bool audit_succeeded(enum audit_event ev, const struct audit_fields *f);
+
+/* The text of the Linux audit user message, as libaudit writes one:
+ * "op=iscsi_<event> <fields> exe=<exe> hostname=? addr=<portal address
+ * or ?> terminal=? res=success|failed", string values quoted, or
+ * hex-encoded when they hold a blank, a quote, '=' or a byte outside
+ * printable ASCII. exe NULL gives exe=?. Returns and cuts as
+ * audit_format(). */
+int audit_format_kernel(enum audit_event ev, const struct audit_fields *f, const char *exe,
+			char *out, size_t size);
+
+/* The echo of each record on a stderr log: 0 (default) with log_info(),
+ * so a foreground iscsid and the test tools show it; n > 0 only at debug
+ * level n, for a command whose stderr is its user interface (iscsiadm). */
+void audit_set_echo_level(int level);
 
 #endif

@@ -22,6 +22,11 @@ int log_debug_level(void)
 	return debug_level;
 }
 
+enum log_dest log_destination(void)
+{
+	return log_dest;
+}
+
 static void log_line(int prio, const char *tag, const char *fmt, va_list ap)
 {
 	char line[1024];

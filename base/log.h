@@ -12,6 +12,8 @@ enum log_dest { LOG_TO_STDERR, LOG_TO_SYSLOG };
  * as iscsid -d / iscsiadm -d. */
 void log_init(const char *ident, enum log_dest dest, int debug_level);
 int log_debug_level(void);
+/* Where lines go now (audit/ echoes its records only to a stderr log). */
+enum log_dest log_destination(void);
 
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "auth/audit.h"
 #include "base/log.h"
 #include "monitor/control_socket.h"
 #include "monitor/monitor.h"
@@ -249,8 +250,13 @@ static void handle_request(struct ctl_peer *p, const struct ctl_msg *req)
 	loop_timer_cancel(m->loop, &p->idle);
 	if (caller_permits(&m->settings.policy, &p->caller, what) != CALLER_ALLOW) {
 		bool reader = ctl_request_read_only(what);
-		log_warn("control: refused %s request from %s: %s", ctl_request_name(what), p->who,
-			 reader ? "not root and not in the control group" : "only root may");
+		struct audit_fields af = AUDIT_FIELDS_INIT;
+		af.uid = (long)p->caller.uid;
+		af.pid = (long)p->pid;
+		af.request = ctl_request_name(what);
+		af.reason = reader ? "not root and not in the control group" : "only root may";
+		log_warn("control: refused %s request from %s: %s", af.request, p->who, af.reason);
+		audit_emit(AUDIT_REQUEST_REFUSED, &af);
 		ctl_peer_finish(p, ISCSI_ERR_ACCESS, "permission denied: %s %s",
 				ctl_request_name(what),
 				reader ? "needs root or the control group" : "needs root");

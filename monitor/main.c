@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "auth/audit.h"
 #include "base/exitcodes.h"
 #include "base/log.h"
 #include "base/paths.h"
@@ -173,6 +174,7 @@ int main(int argc, char **argv)
 		return ISCSI_ERR_INVAL;
 	}
 	log_init("iscsid", LOG_TO_STDERR, m->opts.debug);
+	audit_init("iscsid");
 	static char abs_conf[MONITOR_PATH_MAX], abs_iname[MONITOR_PATH_MAX],
 		abs_pid[MONITOR_PATH_MAX], abs_worker[MONITOR_PATH_MAX];
 	if (absolute(&m->opts.config_path, abs_conf, sizeof(abs_conf)) < 0 ||

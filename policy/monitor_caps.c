@@ -31,6 +31,9 @@ static const struct cap_grant monitor_grants[] = {
 	{ CAP_SETUID, true, "the worker's switch to its unprivileged uid" },
 	{ CAP_SETGID, true, "the worker's switch to its unprivileged gid and groups" },
 	{ CAP_SYS_CHROOT, true, "the worker's chroot into the empty directory" },
+	{ CAP_AUDIT_WRITE, false,
+	  "audit records of authentication events in the kernel's audit log "
+	  "(syslog still gets them without it)" },
 };
 
 /* What a worker holds between exec and its sandbox: exactly the steps of
