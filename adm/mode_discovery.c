@@ -315,6 +315,30 @@ static int discover_st(const struct adm_opts *o)
 	return discovery_cli(&c);
 }
 
+/* -m discoverydb -t st -p P --discover: SendTargets with the record's
+ * settings (discovery.sendtargets.auth.* among them, which the discovery
+ * itself reads: discovery/auth.h). The record must exist, as in
+ * open-iscsi. */
+static int discover_record(const struct adm_opts *o, enum disc_type type)
+{
+	struct rec_key key;
+	struct recdb *db;
+	struct rec_err err;
+	struct rec *r;
+	int rc;
+
+	if (type != DT_NONE && type != DT_ST)
+		return refuse_type(type);
+	if ((rc = need_portal(o, &key)) || (rc = adm_db_open(&db)))
+		return rc;
+	rc = recdb_get(db, &key, &r, &err);
+	recdb_close(db);
+	if (rc < 0)
+		return err.status == REC_E_NOT_FOUND ? not_found(&key, true) : adm_fail_rec(&err);
+	rec_free(r);
+	return discover_st(o);
+}
+
 /* The older -m discovery: with a type and a portal it discovers; with a
  * portal alone it shows or deletes that record. */
 static int discovery_legacy(const struct adm_opts *o, struct recdb *db, int op,
@@ -361,7 +385,7 @@ int adm_mode_discovery(const struct adm_opts *o)
 	if ((rc = parse_type(o->type, &type)))
 		return rc;
 	if (o->discover)
-		return adm_needs_iscsid("discovery (--discover)");
+		return discover_record(o, type);
 	if (!db_mode && type == DT_ST)
 		return discover_st(o);
 	if (o->login)

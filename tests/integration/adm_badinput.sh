@@ -214,7 +214,7 @@ bad session-mode 21 -m session
 bad node-logout 21 -m node -T $T1 -p 127.0.0.1 -u
 # No initiatorname.iscsi in this instance: refused before any connection.
 bad discovery-no-initiatorname 21 -m discovery -t st -p 127.0.0.1
-bad discoverydb-discover 20 -m discoverydb -t st -p 127.0.0.1 -D
+bad discoverydb-discover 21 -m discoverydb -t st -p 127.0.0.1 -D
 
 # ---- the database itself ----
 db=$root/var/lib/iscsi

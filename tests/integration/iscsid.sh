@@ -308,6 +308,43 @@ for mode in hang repeat garbage badname crash; do
 	wait "$daemon_pid" || bad_exits+=("rogue-$mode: $?")
 done
 
+# ---------------------------------------------------------------- CHAP requests
+# The monitor answers a worker's CHAP request once, for the worker's own
+# job, and only when that job has CHAP; a job that requires CHAP is not
+# answered without it. (C: iscsid.conf gives every discovery CHAP.)
+C=$tmp/chap
+make_root "$C" 1
+cat >>"$C/etc/iscsi/iscsid.conf" <<EOF
+discovery.sendtargets.auth.authmethod = CHAP
+discovery.sendtargets.auth.username = rogue-test
+discovery.sendtargets.auth.password = rogue-test-secret
+EOF
+declare -A chap_root=([twice]=$C [other]=$C [skip]=$C [unasked]=$W)
+declare -A chap_why=([twice]="one-shot message repeated" [other]="for another target"
+	[skip]="without the CHAP exchange" [unasked]="no CHAP is configured")
+for mode in twice other skip unasked; do
+	ln -sf "$rogue" "$tmp/w/rogue-chap-$mode"
+	wlog=$tmp/rogue-chap-$mode.log
+	root=${chap_root[$mode]}
+	start_fg "$root" "$wlog" --worker-program="$tmp/w/rogue-chap-$mode"
+	err=$(probe_as "$root" root discovery "127.0.0.1:$sinkport" 2>&1)
+	rc=$?
+	check "CHAP worker '$mode': killed, the request fails with exit 31" \
+		"$([ $rc = 31 ]; echo $?)" "exit $rc: $err"
+	check "...iscsid logs why" \
+		"$(grep -q "discovery worker.*${chap_why[$mode]}" "$wlog"; echo $?)" "$(grep worker "$wlog")"
+	check "...and an audit record worker_killed" \
+		"$(grep -q "event=worker_killed" "$wlog"; echo $?)" "$(grep audit "$wlog")"
+	check "...the secret is in no log line" \
+		"$(! grep -q "rogue-test-secret" "$wlog"; echo $?)"
+	out=$(probe_as "$root" root status)
+	check "...and iscsid serves the next request, no worker left" \
+		"$([[ "$out" == *"live=0 queued=0"* ]] && ! pgrep -f "^$tmp/w/rogue-chap-$mode" >/dev/null; echo $?)" \
+		"$out"
+	kill -TERM "$daemon_pid"
+	wait "$daemon_pid" || bad_exits+=("rogue-chap-$mode: $?")
+done
+
 # ---------------------------------------------------------------- the worker bound
 ln -sf "$rogue" "$tmp/w/rogue-slow-ok"
 qlog=$tmp/queue.log

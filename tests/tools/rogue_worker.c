@@ -12,6 +12,13 @@
  *   rogue-slow-ok     waits for the channel to be readable for the given
  *                     time (1.5 s) then answers one record: a worker that
  *                     holds its slot for a while (queueing tests)
+ *
+ * CHAP (the monitor holds the secrets; a worker may ask once, for its own
+ * job, and only when the job has CHAP):
+ *   rogue-chap-twice   asks for a CHAP response, gets it, asks again
+ *   rogue-chap-other   asks for a response for another target's name
+ *   rogue-chap-unasked asks although the job has no CHAP
+ *   rogue-chap-skip    answers a job that requires CHAP without doing it
  */
 #include <poll.h>
 #include <signal.h>
@@ -45,6 +52,20 @@ static void one_record(const char *name)
 	send_or_exit(&m);
 	msg_init(&m, MSG_DISC_DONE, 0);
 	m.u.disc_done.records = 1;
+	send_or_exit(&m);
+}
+
+static void chap_challenge(const char *target)
+{
+	struct msg m;
+
+	msg_init(&m, MSG_CHAP_CHALLENGE, 0);
+	snprintf(m.u.chap_challenge.target_name, sizeof(m.u.chap_challenge.target_name), "%s",
+		 target);
+	m.u.chap_challenge.alg = 5;
+	m.u.chap_challenge.id = 1;
+	m.u.chap_challenge.challenge_len = 16;
+	memset(m.u.chap_challenge.challenge, 0x42, 16);
 	send_or_exit(&m);
 }
 
@@ -88,6 +109,17 @@ int main(int argc, char **argv)
 		one_record("../../etc");
 	} else if (!strcmp(mode, "rogue-crash")) {
 		raise(SIGSEGV);
+	} else if (!strcmp(mode, "rogue-chap-twice")) {
+		chap_challenge("");
+		if (msg_recv(ch, MSG_BY_WORKER, &m, NULL) != MSG_OK || m.type != MSG_CHAP_ANSWER)
+			sandbox_exit(1);
+		chap_challenge("");
+	} else if (!strcmp(mode, "rogue-chap-other")) {
+		chap_challenge("iqn.2003-01.org.example:other");
+	} else if (!strcmp(mode, "rogue-chap-unasked")) {
+		chap_challenge("");
+	} else if (!strcmp(mode, "rogue-chap-skip")) {
+		one_record("iqn.2003-01.org.example:skipped");
 	} else if (!strcmp(mode, "rogue-slow-ok")) {
 		struct pollfd p = { .fd = ch, .events = POLLIN };
 		poll(&p, 1, 1500);
