@@ -6,17 +6,21 @@
 
 #include "base/exitcodes.h"
 
-static int bad(char *msg, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* One line into out; returns -1, the "kill the worker" answer. */
+static int refuse(char *out, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-static int bad(char *msg, size_t size, const char *fmt, ...)
+static int refuse(char *out, size_t size, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, size, fmt, ap);
+	vsnprintf(out, size, fmt, ap);
 	va_end(ap);
-	return ISCSI_ERR_INVAL;
+	return -1;
 }
+
+/* A configuration error: the line, and 7 for iscsiadm. */
+#define bad(msg, size, ...) (refuse(msg, size, __VA_ARGS__), ISCSI_ERR_INVAL)
 
 /* The two records spell the same settings under different prefixes. */
 static const char *auth_prefix(const struct rec *r)
@@ -143,18 +147,6 @@ void chap_holder_wipe(struct chap_holder *h)
 
 	chap_wipe(h, sizeof(*h));
 	h->sum = keep;
-}
-
-static int refuse(char *why, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static int refuse(char *why, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, size, fmt, ap);
-	va_end(ap);
-	return -1;
 }
 
 static bool offered(const struct chap_prefs *p, enum chap_alg alg)
