@@ -30,7 +30,9 @@
 #   init_available ref|ours its programs are in the image
 #   init_start / init_stop  its iscsid in the foreground (own session),
 #                           iscsid.conf and initiatorname.iscsi in
-#                           /etc/iscsi; stop is SIGTERM
+#                           /etc/iscsi; stop is SIGTERM. Ours gets
+#                           $OURS_ISCSID_ARGS (e.g. "-d 8"), its output
+#                           goes to /tmp/iscsid-ours.log
 #   adm ARGS...             its iscsiadm
 #   init_rss_kib            resident memory (KiB) of every iscsid and
 #                           iscsi-worker process alive
@@ -397,7 +399,8 @@ init_start() {
 		[ -f "$OURS_CONF" ] && conf=$OURS_CONF
 		cp "$conf" /etc/iscsi/iscsid.conf
 		echo "InitiatorName=$OURS_INITIATOR" >/etc/iscsi/initiatorname.iscsi
-		setsid "$OURS_SBIN/iscsid" -f >>"$log" 2>&1 &
+		# shellcheck disable=SC2086 # word-split on purpose
+		setsid "$OURS_SBIN/iscsid" -f ${OURS_ISCSID_ARGS:-} >>"$log" 2>&1 &
 		init_pid=$!
 		if ! wait_for 30 test -S /run/iscsid/iscsid.sock; then
 			echo "iscsid did not come up:" >&2
