@@ -6,7 +6,7 @@
  * Usage: login_run --address A --port P --target NAME --worker PATH
  *                  --root DIR [--iname NAME] [--netdev DEV]
  *                  [--connect-timeout MS] [--isid Q] [--trap] [-o KEY=VALUE]...
- *                  [--rec-file FILE]
+ *                  [--rec-file FILE] [--debug N]
  *
  * --rec-file sets KEY=VALUE lines on the record (CHAP secrets: never in
  * argv); the credentials go to the driver as iscsid's would.
@@ -98,6 +98,8 @@ int main(int argc, char **argv)
 			p.connect_timeout_ms = (uint32_t)strtoul(v, NULL, 10);
 		else if (!strcmp(o, "--isid"))
 			qualifier = (uint32_t)strtoul(v, NULL, 0);
+		else if (!strcmp(o, "--debug"))
+			log_init("login_run", LOG_TO_STDERR, atoi(v));
 		else if (!strcmp(o, "--rec-file")) {
 			if (rec_file_apply(node, v, err, sizeof(err)) < 0) {
 				fprintf(stderr, "login_run: %s\n", err);
