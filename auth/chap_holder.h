@@ -115,7 +115,8 @@ int chap_holder_serve(struct chap_holder *h, struct worker_job *job, const struc
 
 /* Whether a success the worker reports may be believed: no auth
  * configured, or our answer given (and, mutual, the target verified).
- * Otherwise why says what was skipped. Marks the outcome OK when true. */
+ * Otherwise why says what was skipped. Marks the outcome OK when true;
+ * asking again (one discovery sends several batches) stays true. */
 bool chap_holder_allows_success(struct chap_holder *h, char *why, size_t size);
 
 /* After the worker reported a failure: records the outcome from what

@@ -206,6 +206,9 @@ static struct rec *new_node(struct apply_ctx *c, struct recdb_txn *txn, const st
 	return node;
 }
 
+/* The portal's discovery record, made from iscsid.conf's defaults when
+ * there is none; an existing one is kept as it is (its CHAP settings
+ * among them: -m discoverydb -o update wrote them on purpose). */
 static int put_discovery_record(struct apply_ctx *c, struct recdb_txn *txn, struct rec_err *err)
 {
 	struct rec *d = iscsid_conf_new_discovery(c->conf);
@@ -215,7 +218,7 @@ static int put_discovery_record(struct apply_ctx *c, struct recdb_txn *txn, stru
 		return rec_fail(err, REC_E_NOMEM, "out of memory");
 	rc = rec_set(d, "discovery.sendtargets.address", c->res->portal_addr, err) < 0 ||
 	     set_num(d, "discovery.sendtargets.port", c->res->portal_port, err) < 0 ||
-	     recdb_txn_put(txn, d, true, err) < 0;
+	     (recdb_txn_put(txn, d, false, err) < 0 && err->status != REC_E_EXISTS);
 	rec_free(d);
 	return rc ? -1 : 0;
 }

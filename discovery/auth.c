@@ -6,7 +6,7 @@
 #include "base/exitcodes.h"
 #include "records/portal.h"
 
-int discovery_auth_creds(struct recdb *db, const struct rec *defaults, const char *portal,
+int discovery_auth_creds(struct recdb *db, const struct iscsid_conf *conf, const char *portal,
 			 struct chap_creds *out, char *msg, size_t size)
 {
 	struct rec_key key = { .kind = REC_DISCOVERY_ST, .tpgt = REC_TPGT_NONE };
@@ -25,7 +25,7 @@ int discovery_auth_creds(struct recdb *db, const struct rec *defaults, const cha
 			return ISCSI_ERR_IDBM;
 		}
 	}
-	int rc = chap_creds_from_record(r ? r : defaults, out, msg, size);
+	int rc = chap_creds_from_record(r ? r : conf->discovery, out, msg, size);
 	rec_free(r);
 	return rc;
 }

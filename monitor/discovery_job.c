@@ -75,6 +75,22 @@ static int check_request(const struct ctl_discovery_st *req, char *err, size_t e
 	return rc;
 }
 
+/* open-iscsi's iscsiadm reads iscsid.conf at every discovery, so its
+ * discovery.sendtargets.* defaults (CHAP among them) apply without a
+ * reload; here too. The daemon's own settings change only on SIGHUP. */
+static void fresh_defaults(struct monitor *m)
+{
+	struct iscsid_conf conf;
+	struct rec_err e = { 0 };
+
+	if (iscsid_conf_load(&conf, m->opts.config_path, &e) < 0) {
+		log_warn("iscsid.conf: %s; the defaults read before stay", e.msg);
+		return;
+	}
+	iscsid_conf_free(&m->conf);
+	m->conf = conf;
+}
+
 static void *job_start(struct monitor *m, const void *reqp, struct ctl_peer *peer)
 {
 	const struct ctl_discovery_st *req = reqp;
@@ -99,7 +115,8 @@ static void *job_start(struct monitor *m, const void *reqp, struct ctl_peer *pee
 		ctl_peer_finish(peer, ISCSI_ERR_IDBM, "%s", rerr.msg);
 		return NULL;
 	}
-	rc = discovery_auth_creds(db, m->conf.discovery, req->portal, &creds, err, sizeof(err));
+	fresh_defaults(m);
+	rc = discovery_auth_creds(db, &m->conf, req->portal, &creds, err, sizeof(err));
 	recdb_close(db);
 	if (rc != 0) {
 		log_warn("discovery of %s refused: %s", req->portal, err);

@@ -263,6 +263,9 @@ static void job_finish(struct monitor *m, void *run, const void *reqp, struct ct
 				"%s", res->message);
 		return;
 	}
+	/* The driver decided the authentication from the record's
+	 * credentials; the offer kept for the kernel says what was done. */
+	lj->offer.auth = res->auth.mode;
 	int fd = login_run_take_socket(lj->run);
 	struct kern *k = kernel_link(m, err, sizeof(err));
 	struct session_setup setup = {

@@ -61,6 +61,22 @@ static int set_negotiated(struct kern *k, const struct session_made *ms,
 	       NUM(EXP_STATSN, s->neg->exp_statsn);
 }
 
+/* The CHAP user names of a session that used CHAP, for -m session -P 3
+ * as open-iscsi shows them. Never a password: sysfs would show it to
+ * anyone who can read the attribute, and the kernel has no use for it. */
+static int set_chap_names(struct kern *k, const struct session_made *ms,
+			  const struct session_setup *s, char *err, size_t errlen)
+{
+	const char *user = rec_get(s->node, "node.session.auth.username");
+	const char *user_in = rec_get(s->node, "node.session.auth.username_in");
+
+	if (s->neg->params.auth_method != NEG_AUTH_CHAP)
+		return 0;
+	return (user && user[0] && OPT_STR(USERNAME, user)) ||
+	       (s->offer->auth == LOGIN_AUTH_CHAP_MUTUAL && user_in && user_in[0] &&
+		OPT_STR(USERNAME_IN, user_in));
+}
+
 /* Names and portal, shown in sysfs: what iscsiadm -m session prints and
  * what a restarted iscsid finds its sessions by. Not the ISID: Linux 6.1's
  * iscsi_tcp refuses it (ENOSYS) and shows none; nor DefaultTime2Wait/
@@ -80,7 +96,8 @@ static int set_identity(struct kern *k, const struct session_made *ms,
 	       STR(PERSISTENT_ADDRESS, s->address) || NUM(PERSISTENT_PORT, s->port) ||
 	       (tpgt >= 0 && NUM(TPGT, tpgt)) ||
 	       STR(IFACE_NAME, iface && iface[0] ? iface : "default") ||
-	       (s->neg->params.target_alias[0] && OPT_STR(TARGET_ALIAS, s->neg->params.target_alias));
+	       (s->neg->params.target_alias[0] && OPT_STR(TARGET_ALIAS, s->neg->params.target_alias)) ||
+	       set_chap_names(k, ms, s, err, errlen);
 }
 
 /* The record's timeouts: recovery, error handling, NOP-Out pings. */
