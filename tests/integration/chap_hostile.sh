@@ -362,6 +362,9 @@ while read -r mode want; do
 	check "iscsid $mode: audit $events" \
 		"$([ "$(audit_for_port "$events")" -ge 1 ]; echo $?)" \
 		"$(grep 'audit: ' "$tmp/iscsid.log" | grep "127.0.0.1:$port" | tail -n 2)"
+	[ "$mode" = reflect ] &&
+		check "iscsid reflect: the audit record names the reflection (our own secret)" \
+			"$([ "$(audit_for_port 'direction=target.*own secret')" -ge 1 ]; echo $?)"
 	stop_target
 done <<'MODES'
 reject 24
