@@ -6,8 +6,31 @@
 #include "base/exitcodes.h"
 #include "records/portal.h"
 
+/* A new discovery record for key from conf's defaults, stored unless one
+ * appeared meanwhile. NULL with err set on failure. */
+static struct rec *new_record(struct recdb *db, const struct iscsid_conf *conf,
+			      const struct rec_key *key, struct rec_err *err)
+{
+	struct rec *r = iscsid_conf_new_discovery(conf);
+	char port[16];
+
+	if (!r) {
+		err->status = REC_E_NOMEM;
+		snprintf(err->msg, sizeof(err->msg), "out of memory");
+		return NULL;
+	}
+	snprintf(port, sizeof(port), "%d", key->port);
+	if (rec_set(r, "discovery.sendtargets.address", key->addr, err) < 0 ||
+	    rec_set(r, "discovery.sendtargets.port", port, err) < 0 ||
+	    (recdb_put(db, r, false, err) < 0 && err->status != REC_E_EXISTS)) {
+		rec_free(r);
+		return NULL;
+	}
+	return r;
+}
+
 int discovery_auth_creds(struct recdb *db, const struct iscsid_conf *conf, const char *portal,
-			 struct chap_creds *out, char *msg, size_t size)
+			 bool create, struct chap_creds *out, char *msg, size_t size)
 {
 	struct rec_key key = { .kind = REC_DISCOVERY_ST, .tpgt = REC_TPGT_NONE };
 	struct rec_err err = { 0 };
@@ -20,9 +43,15 @@ int discovery_auth_creds(struct recdb *db, const struct iscsid_conf *conf, const
 	if (db && portal && portal_parse(portal, PORTAL_NO_TPGT, &p, &err) == 0) {
 		snprintf(key.addr, sizeof(key.addr), "%s", p.addr);
 		key.port = p.port;
-		if (recdb_get(db, &key, &r, &err) < 0 && err.status != REC_E_NOT_FOUND) {
-			snprintf(msg, size, "%s", err.msg);
-			return ISCSI_ERR_IDBM;
+		if (recdb_get(db, &key, &r, &err) < 0) {
+			if (err.status != REC_E_NOT_FOUND) {
+				snprintf(msg, size, "%s", err.msg);
+				return ISCSI_ERR_IDBM;
+			}
+			if (create && !(r = new_record(db, conf, &key, &err))) {
+				snprintf(msg, size, "%s", err.msg);
+				return ISCSI_ERR_IDBM;
+			}
 		}
 	}
 	int rc = chap_creds_from_record(r ? r : conf->discovery, out, msg, size);

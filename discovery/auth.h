@@ -4,21 +4,26 @@
  * discovery.sendtargets.auth.* defaults, as open-iscsi does. Used by
  * iscsid's discovery job and by iscsiadm's standalone discovery.
  *
- * Nothing is written before the discovery has succeeded: a failed one
- * (a refusal, a hostile target) leaves the database as it was. */
+ * Like open-iscsi, a persistent discovery makes the portal's record
+ * before it connects (from iscsid.conf's defaults) when there is none:
+ * it stays when the discovery fails, so CHAP can be added to it with
+ * -o update. Node records are written only from a successful discovery. */
 #ifndef DISCOVERY_AUTH_H
 #define DISCOVERY_AUTH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "auth/chap_holder.h"
 #include "records/config.h"
 #include "records/db.h"
 
-/* db may be NULL (defaults only). Returns 0, or an exit code with one
- * line in msg: 7 for bad credentials (auth/chap_holder.h), 6 when the
- * database cannot be read. */
+/* db may be NULL (defaults only). create: make the record when missing
+ * (a portal given as an address; a host name gets its record from the
+ * discovery's results). Returns 0, or an exit code with one line in msg:
+ * 7 for bad credentials (auth/chap_holder.h), 6 when the database cannot
+ * be read or written. */
 int discovery_auth_creds(struct recdb *db, const struct iscsid_conf *conf, const char *portal,
-			 struct chap_creds *out, char *msg, size_t size);
+			 bool create, struct chap_creds *out, char *msg, size_t size);
 
 #endif

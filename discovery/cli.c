@@ -186,7 +186,8 @@ static int standalone(const struct discovery_cli_opts *o)
 		goto out;
 	}
 	struct chap_creds creds;
-	if ((rc = discovery_auth_creds(db, &conf, o->portal, &creds, msg, sizeof(msg)))) {
+	if ((rc = discovery_auth_creds(db, &conf, o->portal, !(o->ops & DISC_OP_NONPERSISTENT),
+				       &creds, msg, sizeof(msg)))) {
 		fail(rc, msg);
 		goto out;
 	}

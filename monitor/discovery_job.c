@@ -116,7 +116,8 @@ static void *job_start(struct monitor *m, const void *reqp, struct ctl_peer *pee
 		return NULL;
 	}
 	fresh_defaults(m);
-	rc = discovery_auth_creds(db, &m->conf, req->portal, &creds, err, sizeof(err));
+	rc = discovery_auth_creds(db, &m->conf, req->portal,
+				  !(req->ops & CTL_DISC_OP_NONPERSISTENT), &creds, err, sizeof(err));
 	recdb_close(db);
 	if (rc != 0) {
 		log_warn("discovery of %s refused: %s", req->portal, err);
