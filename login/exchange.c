@@ -109,9 +109,20 @@ int login_auth_offer(unsigned auth, const char *chap_algs, struct login_config *
 	return chap_prefs_parse(chap_algs, strlen(chap_algs), &cfg->chap_algs) == CHAP_OK ? 0 : -1;
 }
 
-/* How authentication failed, for the monitor's audit record. */
-static unsigned auth_error_of(const struct login_result *r, const struct login_config *cfg)
+/* Whether a failure came while required CHAP was still under way: then a
+ * target's malformed text or PDU is a failed authentication too, for the
+ * audit record (the exit code stays the protocol error's). */
+static bool in_auth(const struct login *l, const struct login_config *cfg)
 {
+	return cfg->auth != LOGIN_AUTH_NONE && l->stage == ISCSI_STAGE_SECURITY &&
+	       l->auth != LOGIN_AUTH_DONE;
+}
+
+/* How authentication failed, for the monitor's audit record. */
+static unsigned auth_error_of(const struct login *l, const struct login_config *cfg)
+{
+	const struct login_result *r = login_result(l);
+
 	if (r->err == LOGIN_ERR_AUTH_DOWNGRADE)
 		return MSG_AUTH_ERROR_DOWNGRADE;
 	if (r->err == LOGIN_ERR_AUTH)
@@ -120,6 +131,9 @@ static unsigned auth_error_of(const struct login_result *r, const struct login_c
 	if (r->err == LOGIN_ERR_STATUS && cfg->auth != LOGIN_AUTH_NONE && r->status_class == 2 &&
 	    r->status_detail == 1)
 		return MSG_AUTH_ERROR_REJECTED;
+	if ((r->err == LOGIN_ERR_TEXT || r->err == LOGIN_ERR_PROTOCOL ||
+	     r->err == LOGIN_ERR_NEGOTIATION || r->err == LOGIN_ERR_REJECT) && in_auth(l, cfg))
+		return MSG_AUTH_ERROR_TARGET;
 	return MSG_AUTH_ERROR_NONE;
 }
 
@@ -164,8 +178,12 @@ enum login_step login_exchange(struct wire *w, struct login *l, const struct log
 			e = wire_recv_pdu(w, &opts, &pdu, until);
 		}
 		now = wire_now_ms();
-		if (e != WIRE_OK)
-			return wire_failed(fail, w, e, what);
+		if (e != WIRE_OK) {
+			wire_failed(fail, w, e, what);
+			if (e == WIRE_PDU && in_auth(l, cfg))
+				fail->auth_error = MSG_AUTH_ERROR_TARGET;
+			return LOGIN_STEP_FAILED;
+		}
 		step = login_receive(l, &pdu, now);
 	}
 
@@ -182,6 +200,6 @@ enum login_step login_exchange(struct wire *w, struct login *l, const struct log
 			      r->message[0] ? r->message : login_strerror(r->err));
 	failed(fail, r->exit_code ? r->exit_code : ISCSI_ERR_LOGIN, r->retryable, "%s: %s", what,
 	       r->message[0] ? r->message : login_strerror(r->err));
-	fail->auth_error = auth_error_of(r, cfg);
+	fail->auth_error = auth_error_of(l, cfg);
 	return LOGIN_STEP_FAILED;
 }

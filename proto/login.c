@@ -355,8 +355,16 @@ static enum login_step process_text(struct login *l, const struct pdu_login_rsp 
 	text_list_init(&auth);
 	if (neg_receive(&l->neg, l->stage, in, &l->next, &auth) != NEG_OK) {
 		login_list_wipe(&auth);
-		return login_fail(l, l->neg.err == NEG_ERR_BUILD ? LOGIN_ERR_INTERNAL :
-				  LOGIN_ERR_NEGOTIATION, "login negotiation failed: %s", l->neg.msg);
+		/* With CHAP required, what the security stage negotiates is the
+		 * authentication itself (AuthMethod, CHAP_A): a target that
+		 * answers with a method or an algorithm we did not offer is
+		 * refused as a failed authentication, not a mere mismatch. */
+		enum login_err e = l->neg.err == NEG_ERR_BUILD ? LOGIN_ERR_INTERNAL :
+				   l->stage == ISCSI_STAGE_SECURITY &&
+						   l->cfg.auth != LOGIN_AUTH_NONE ?
+							   LOGIN_ERR_AUTH :
+							   LOGIN_ERR_NEGOTIATION;
+		return login_fail(l, e, "login negotiation failed: %s", l->neg.msg);
 	}
 	s = login_auth_receive(l, &auth, r->transit, r->nsg, r->tsih);
 	login_list_wipe(&auth);

@@ -362,9 +362,11 @@ static void chap_bad_target_values(void **state)
 		      ISCSI_ERR_LOGIN_AUTH_FAILED);
 	reset();
 	to_chap_challenge(LOGIN_AUTH_CHAP);
+	/* An algorithm we did not offer, with CHAP required: a failed
+	 * authentication (24), not a plain negotiation mismatch (5). */
 	assert_failed(reply(false, SEC, 0, 0,
 			    "CHAP_A=7|CHAP_I=1|CHAP_C=0x000102030405060708090a0b0c0d0e0f|"),
-		      LOGIN_ERR_NEGOTIATION, ISCSI_ERR_LOGIN);
+		      LOGIN_ERR_AUTH, ISCSI_ERR_LOGIN_AUTH_FAILED);
 	/* CHAP keys where no CHAP was agreed. */
 	reset();
 	start_login();
