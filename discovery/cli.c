@@ -185,6 +185,13 @@ static int standalone(const struct discovery_cli_opts *o)
 		fail(rc, err.msg);
 		goto out;
 	}
+	if (sandbox_account(NULL, &p.worker_uid, &p.worker_gid, msg, sizeof(msg)) < 0 ||
+	    worker_root(root, sizeof(root), msg, sizeof(msg)) < 0) {
+		rc = fail(ISCSI_ERR_INTERNAL, msg);
+		goto out;
+	}
+	/* The secrets last: from here on nothing fails before the run,
+	 * which takes them and wipes ours. */
 	struct chap_creds creds;
 	if ((rc = discovery_auth_creds(db, &conf, o->portal, !(o->ops & DISC_OP_NONPERSISTENT),
 				       &creds, msg, sizeof(msg)))) {
@@ -192,11 +199,6 @@ static int standalone(const struct discovery_cli_opts *o)
 		goto out;
 	}
 	p.creds = &creds;
-	if (sandbox_account(NULL, &p.worker_uid, &p.worker_gid, msg, sizeof(msg)) < 0 ||
-	    worker_root(root, sizeof(root), msg, sizeof(msg)) < 0) {
-		rc = fail(ISCSI_ERR_INTERNAL, msg);
-		goto out;
-	}
 	p.initiator_name = iname.name;
 	p.initiator_alias = iname.alias;
 	p.worker_root = root;
@@ -204,7 +206,6 @@ static int standalone(const struct discovery_cli_opts *o)
 	discovery_timeouts(conf.discovery, &p.connect_timeout_ms, &p.timeout_ms);
 	p.max_recv_dsl = discovery_max_recv_dsl(conf.discovery);
 
-	/* The run takes the secrets and wipes ours. */
 	rc = discovery_run_blocking(&p, &res);
 	struct audit_fields f = AUDIT_FIELDS_INIT;
 	f.session = "discovery";
