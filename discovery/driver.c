@@ -1,7 +1,6 @@
 #include "discovery/driver.h"
 
 #include <errno.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -44,6 +43,10 @@ enum discovery_progress drv_finish(struct discovery_run *r, int code, const char
 	drv_close_fd(&r->w.sock);
 	r->res.auth = r->chap.sum;
 	chap_holder_wipe(&r->chap);
+	struct audit_fields f = AUDIT_FIELDS_INIT;
+	f.session = "discovery";
+	f.portal = r->portal;
+	chap_summary_audit(&r->res.auth, &f);
 	r->res.code = code;
 	if (code == ISCSI_SUCCESS) {
 		r->res.message[0] = '\0';
@@ -59,14 +62,8 @@ enum discovery_progress drv_finish(struct discovery_run *r, int code, const char
 
 enum discovery_progress drv_reject_worker(struct discovery_run *r, const char *why)
 {
-	struct audit_fields f = AUDIT_FIELDS_INIT;
-
 	log_debug(1, "discovery worker %d for %s killed: %s", (int)r->w.job.pid, r->portal, why);
-	f.session = "discovery";
-	f.portal = r->portal;
-	f.pid = r->w.job.pid;
-	f.reason = why;
-	audit_emit(AUDIT_WORKER_KILLED, &f);
+	audit_worker_killed("discovery", NULL, r->portal, r->w.job.pid, why);
 	return drv_finish(r, ISCSI_ERR_CHILD_TERMINATED, "discovery worker killed: %s", why);
 }
 
@@ -328,14 +325,9 @@ int discovery_run_blocking(const struct discovery_params *params, struct discove
 		return out->code;
 	}
 	while (!discovery_run_done(r)) {
-		short events;
-		int fd = discovery_run_fd(r, &events);
-		uint64_t now = discovery_now_ms(), until = discovery_run_deadline(r);
-		int wait = until > now ? (int)(until - now > 60000 ? 60000 : until - now) : 0;
-		struct pollfd p = { .fd = fd, .events = events };
-		int n = poll(&p, 1, wait);
+		int n = worker_run_wait(&r->w);
 
-		if (n < 0 && errno != EINTR) {
+		if (n < 0) {
 			discovery_run_free(r);
 			out->code = ISCSI_ERR_INTERNAL;
 			snprintf(out->message, sizeof(out->message), "poll: %s", strerror(errno));

@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,15 +58,8 @@ static enum login_progress finish(struct login_run *r, int code, const char *fmt
 
 static enum login_progress reject_worker(struct login_run *r, const char *why)
 {
-	struct audit_fields f = AUDIT_FIELDS_INIT;
-
 	log_debug(1, "login worker %d for %s killed: %s", (int)r->w.job.pid, r->portal, why);
-	f.session = "normal";
-	f.target = r->p.offer.target_name;
-	f.portal = r->portal;
-	f.pid = r->w.job.pid;
-	f.reason = why;
-	audit_emit(AUDIT_WORKER_KILLED, &f);
+	audit_worker_killed("normal", r->p.offer.target_name, r->portal, r->w.job.pid, why);
 	r->res.retryable = false;
 	return finish(r, ISCSI_ERR_CHILD_TERMINATED, "login worker killed: %s", why);
 }
@@ -412,14 +404,9 @@ int login_run_blocking(const struct login_params *params, struct login_run_resul
 		return out->code;
 	}
 	while (!login_run_done(r)) {
-		short events;
-		int fd = login_run_fd(r, &events);
-		uint64_t now = login_now_ms(), until = login_run_deadline(r);
-		int wait = until > now ? (int)(until - now > 60000 ? 60000 : until - now) : 0;
-		struct pollfd p = { .fd = fd, .events = events };
-		int n = poll(&p, 1, wait);
+		int n = worker_run_wait(&r->w);
 
-		if (n < 0 && errno != EINTR) {
+		if (n < 0) {
 			login_run_free(r);
 			out->code = ISCSI_ERR_INTERNAL;
 			snprintf(out->message, sizeof(out->message), "poll: %s", strerror(errno));

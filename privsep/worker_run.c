@@ -1,5 +1,6 @@
 #include "privsep/worker_run.h"
 
+#include <errno.h>
 #include <poll.h>
 #include <time.h>
 
@@ -45,6 +46,20 @@ uint64_t worker_run_deadline(const struct worker_run *w)
 	default:
 		return w->deadline;
 	}
+}
+
+int worker_run_wait(const struct worker_run *w)
+{
+	short events;
+	int fd = worker_run_fd(w, &events);
+	uint64_t now = worker_now_ms(), until = worker_run_deadline(w);
+	int wait = until > now ? (int)(until - now > 60000 ? 60000 : until - now) : 0;
+	struct pollfd p = { .fd = fd, .events = events };
+	int n = poll(&p, 1, wait);
+
+	if (n < 0)
+		return errno == EINTR ? 0 : -1;
+	return n > 0;
 }
 
 void worker_run_final(struct worker_run *w)

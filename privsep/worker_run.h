@@ -43,4 +43,11 @@ uint64_t worker_run_deadline(const struct worker_run *w);
 /* The worker sent its final message: it now has WORKER_EXIT_GRACE_MS. */
 void worker_run_final(struct worker_run *w);
 
+/* For blocking callers (tools, iscsiadm without iscsid): waits on the
+ * run's descriptor until the phase's deadline (at most a minute at a
+ * time). 1: ready, call the driver's on_ready; 0: the wait ended (the
+ * deadline, or a signal), call its on_timeout, which acts only once the
+ * deadline has passed; -1: poll() failed (errno set). */
+int worker_run_wait(const struct worker_run *w);
+
 #endif
