@@ -149,6 +149,19 @@ static void kernel_send(enum audit_event ev, const struct audit_fields *f)
 	kernel_answer();
 }
 
+void audit_worker_killed(const char *session, const char *target, const char *portal, long pid,
+			 const char *why)
+{
+	struct audit_fields f = AUDIT_FIELDS_INIT;
+
+	f.session = session;
+	f.target = target;
+	f.portal = portal;
+	f.pid = pid;
+	f.reason = why;
+	audit_emit(AUDIT_WORKER_KILLED, &f);
+}
+
 void audit_emit(enum audit_event ev, const struct audit_fields *f)
 {
 	char text[AUDIT_TEXT_MAX];

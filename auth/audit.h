@@ -62,6 +62,11 @@ void audit_init(const char *program);
 
 void audit_emit(enum audit_event ev, const struct audit_fields *f);
 
+/* worker_killed: a worker broken off for misbehaving (session "normal"
+ * or "discovery"; target may be NULL). */
+void audit_worker_killed(const char *session, const char *target, const char *portal, long pid,
+			 const char *why);
+
 /* The stable name of an event ("auth_success"), for tests and docs. */
 const char *audit_event_name(enum audit_event ev);
 

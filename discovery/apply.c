@@ -206,19 +206,35 @@ static struct rec *new_node(struct apply_ctx *c, struct recdb_txn *txn, const st
 	return node;
 }
 
+struct rec *discovery_record_new(const struct iscsid_conf *conf, const char *addr, int port,
+				 struct rec_err *err)
+{
+	struct rec *d = iscsid_conf_new_discovery(conf);
+
+	if (!d) {
+		rec_fail(err, REC_E_NOMEM, "out of memory");
+		return NULL;
+	}
+	if (rec_set(d, "discovery.sendtargets.address", addr, err) < 0 ||
+	    set_num(d, "discovery.sendtargets.port", port, err) < 0) {
+		rec_free(d);
+		return NULL;
+	}
+	return d;
+}
+
 /* The portal's discovery record, made from iscsid.conf's defaults when
  * there is none; an existing one is kept as it is (its CHAP settings
  * among them: -m discoverydb -o update wrote them on purpose). */
 static int put_discovery_record(struct apply_ctx *c, struct recdb_txn *txn, struct rec_err *err)
 {
-	struct rec *d = iscsid_conf_new_discovery(c->conf);
+	struct rec *d = discovery_record_new(c->conf, c->res->portal_addr, c->res->portal_port,
+					     err);
 	int rc;
 
 	if (!d)
-		return rec_fail(err, REC_E_NOMEM, "out of memory");
-	rc = rec_set(d, "discovery.sendtargets.address", c->res->portal_addr, err) < 0 ||
-	     set_num(d, "discovery.sendtargets.port", c->res->portal_port, err) < 0 ||
-	     (recdb_txn_put(txn, d, false, err) < 0 && err->status != REC_E_EXISTS);
+		return -1;
+	rc = recdb_txn_put(txn, d, false, err) < 0 && err->status != REC_E_EXISTS;
 	rec_free(d);
 	return rc ? -1 : 0;
 }

@@ -58,6 +58,11 @@ struct discovery_applied {
 	size_t created, updated, deleted;
 };
 
+/* The discovery record of a portal as a discovery makes it: iscsid.conf's
+ * defaults, the address and the port. NULL with err set on failure. */
+struct rec *discovery_record_new(const struct iscsid_conf *conf, const char *addr, int port,
+				 struct rec_err *err);
+
 /* Checks the ops (only DISC_OP_* bits) and that every iface exists.
  * Returns 0, or an exit code with one line in err. Called before the
  * discovery itself, so a typo does not cost a connection. */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "base/exitcodes.h"
+#include "discovery/apply.h"
 #include "records/portal.h"
 
 /* A new discovery record for key from conf's defaults, stored unless one
@@ -11,18 +12,9 @@
 static struct rec *new_record(struct recdb *db, const struct iscsid_conf *conf,
 			      const struct rec_key *key, struct rec_err *err)
 {
-	struct rec *r = iscsid_conf_new_discovery(conf);
-	char port[16];
+	struct rec *r = discovery_record_new(conf, key->addr, key->port, err);
 
-	if (!r) {
-		err->status = REC_E_NOMEM;
-		snprintf(err->msg, sizeof(err->msg), "out of memory");
-		return NULL;
-	}
-	snprintf(port, sizeof(port), "%d", key->port);
-	if (rec_set(r, "discovery.sendtargets.address", key->addr, err) < 0 ||
-	    rec_set(r, "discovery.sendtargets.port", port, err) < 0 ||
-	    (recdb_put(db, r, false, err) < 0 && err->status != REC_E_EXISTS)) {
+	if (r && recdb_put(db, r, false, err) < 0 && err->status != REC_E_EXISTS) {
 		rec_free(r);
 		return NULL;
 	}

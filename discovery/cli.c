@@ -11,7 +11,6 @@
 #include "base/log.h"
 #include "base/paths.h"
 #include "control/client.h"
-#include "auth/audit.h"
 #include "discovery/apply.h"
 #include "discovery/auth.h"
 #include "discovery/driver.h"
@@ -207,10 +206,6 @@ static int standalone(const struct discovery_cli_opts *o)
 	p.max_recv_dsl = discovery_max_recv_dsl(conf.discovery);
 
 	rc = discovery_run_blocking(&p, &res);
-	struct audit_fields f = AUDIT_FIELDS_INIT;
-	f.session = "discovery";
-	f.portal = o->portal;
-	chap_summary_audit(&res.auth, &f);
 	if (rc) {
 		fail(rc, res.message);
 		discovery_result_free(&res);

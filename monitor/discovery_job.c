@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "auth/audit.h"
 #include "base/log.h"
 #include "discovery/apply.h"
 #include "discovery/auth.h"
@@ -55,21 +54,16 @@ static int open_db(struct recdb **db, struct rec_err *err)
 }
 
 /* Ops and ifaces checked before any connection, as iscsiadm does. */
-static int check_request(const struct ctl_discovery_st *req, char *err, size_t errlen)
+static int check_request(struct recdb *db, const struct ctl_discovery_st *req, char *err,
+			 size_t errlen)
 {
 	struct iface_list l;
-	struct recdb *db;
 	struct rec_err rerr = { 0 };
 
 	if (split_ifaces(req->ifaces, &l, err, errlen) < 0)
 		return ISCSI_ERR_INVAL;
 	struct discovery_apply_opts o = { .ops = req->ops, .ifaces = l.v, .n_ifaces = l.n };
-	if (open_db(&db, &rerr) < 0) {
-		snprintf(err, errlen, "%s", rerr.msg);
-		return ISCSI_ERR_IDBM;
-	}
 	int rc = discovery_apply_check(db, &o, &rerr);
-	recdb_close(db);
 	if (rc != 0)
 		snprintf(err, errlen, "%s", rerr.msg);
 	return rc;
@@ -97,27 +91,27 @@ static void *job_start(struct monitor *m, const void *reqp, struct ctl_peer *pee
 	struct initiator_name iname;
 	struct rec_err rerr = { 0 };
 	char err[REC_ERR_MSG_MAX];
-
-	int rc = check_request(req, err, sizeof(err));
-	if (rc != 0) {
-		log_warn("discovery of %s refused: %s", req->portal, err);
-		ctl_peer_finish(peer, rc, "%s", err);
-		return NULL;
-	}
-	if (initiatorname_read(m->opts.initiatorname_path, &iname, &rerr) < 0) {
-		log_error("discovery of %s: %s", req->portal, rerr.msg);
-		ctl_peer_finish(peer, ISCSI_ERR_INVAL, "%s", rerr.msg);
-		return NULL;
-	}
 	struct chap_creds creds;
-	struct recdb *db = NULL;
+	struct recdb *db;
+
 	if (open_db(&db, &rerr) < 0) {
+		log_warn("discovery of %s refused: %s", req->portal, rerr.msg);
 		ctl_peer_finish(peer, ISCSI_ERR_IDBM, "%s", rerr.msg);
 		return NULL;
 	}
-	fresh_defaults(m);
-	rc = discovery_auth_creds(db, &m->conf, req->portal,
-				  !(req->ops & CTL_DISC_OP_NONPERSISTENT), &creds, err, sizeof(err));
+	int rc = check_request(db, req, err, sizeof(err));
+	if (rc == 0 && initiatorname_read(m->opts.initiatorname_path, &iname, &rerr) < 0) {
+		log_error("discovery of %s: %s", req->portal, rerr.msg);
+		recdb_close(db);
+		ctl_peer_finish(peer, ISCSI_ERR_INVAL, "%s", rerr.msg);
+		return NULL;
+	}
+	if (rc == 0) {
+		fresh_defaults(m);
+		rc = discovery_auth_creds(db, &m->conf, req->portal,
+					  !(req->ops & CTL_DISC_OP_NONPERSISTENT), &creds, err,
+					  sizeof(err));
+	}
 	recdb_close(db);
 	if (rc != 0) {
 		log_warn("discovery of %s refused: %s", req->portal, err);
@@ -210,10 +204,6 @@ static void job_finish(struct monitor *m, void *run, const void *reqp, struct ct
 		ctl_peer_finish(peer, ISCSI_ERR_INTERNAL, "discovery ended without a result");
 		return;
 	}
-	struct audit_fields f = AUDIT_FIELDS_INIT;
-	f.session = "discovery";
-	f.portal = req->portal;
-	chap_summary_audit(&res.auth, &f);
 	if (res.code != ISCSI_SUCCESS) {
 		log_warn("discovery of %s failed: %s", req->portal, res.message);
 		ctl_peer_finish(peer, res.code, "%s", res.message);
