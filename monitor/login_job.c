@@ -34,6 +34,7 @@ struct login_job {
 	struct rec *node;
 	struct login_run *run;
 	struct login_config offer;
+	uint16_t tsih;                  /* the target's, from the login */
 };
 
 static int first_match(const struct rec *r, void *arg)
@@ -212,6 +213,9 @@ static void session_up(struct login_job *lj, const struct session_made *ms,
 		snprintf(s->address, sizeof(s->address), "%s", lj->req.address);
 		s->port = lj->req.port;
 		snprintf(s->iface, sizeof(s->iface), "%s", lj->req.iface);
+		memcpy(s->isid, lj->offer.isid, sizeof(s->isid));
+		s->isid_known = true;
+		s->tsih = lj->tsih;
 		long long tpgt, lt;
 		s->tpgt = rec_get_int(lj->node, "node.tpgt", &tpgt) == 0 ? (int)tpgt : -1;
 		if (rec_get_int(lj->node, "node.conn[0].timeo.logout_timeout", &lt) == 0 && lt > 0 &&
@@ -266,6 +270,7 @@ static void job_finish(struct monitor *m, void *run, const void *reqp, struct ct
 	/* The driver decided the authentication from the record's
 	 * credentials; the offer kept for the kernel says what was done. */
 	lj->offer.auth = res->auth.mode;
+	lj->tsih = res->neg.tsih;
 	int fd = login_run_take_socket(lj->run);
 	struct kern *k = kernel_link(m, err, sizeof(err));
 	struct session_setup setup = {

@@ -33,6 +33,12 @@ struct msession {
 	uint16_t port;
 	int tpgt;
 	char iface[CTL_IFACE_MAX + 1];
+	/* The login's ISID and TSIH, for recovery's relogin (RFC 7143
+	 * 6.3.5: the same ISID reinstates the session at the target). Not
+	 * known for sessions adopted from sysfs without a state file. */
+	bool isid_known;
+	uint8_t isid[6];
+	uint16_t tsih;
 	/* Logout: who waits, and how long the target gets to answer (the
 	 * record's node.conn[0].timeo.logout_timeout; 0: the default). */
 	unsigned logout_timeout_s;
