@@ -47,6 +47,14 @@
 #                           abandoned session cannot stall the shutdown)
 #   tcp_listening PORT      something listens on 127.0.0.1 or 0.0.0.0:PORT
 #   now / since T           seconds since boot; seconds since T (0.01 s)
+# Faults:
+#   tgt_conns TID           "SID CID" of each of tgtd's connections to TID
+#   tgt_conn_drop TID       tgtd drops every connection of target TID
+#   tgt_kill / tgt_revive / tgt_restart   tgtd killed with SIGKILL; started
+#                           again with tgt_start's targets and backing files
+#   net_cut SECONDS         loopback down for that long, then up again
+#   kernel_conn_errors      count of the kernel's "detected conn error" lines
+#   session_state SID       LOGGED_IN, FAILED or FREE (sysfs, no fork)
 #
 # Everything runs on the guest's own loopback; files live in /tmp (tmpfs).
 
@@ -440,4 +448,76 @@ init_rss_kib() {
 		esac
 	done
 	echo $total
+}
+
+# ---- faults (tests/vm/guest/recovery.sh, tests/bench/recovery_guest.sh) --
+
+# tgt_conns TID: "SID CID" of every connection tgtd has on target TID.
+tgt_conns() {
+	tgtadm --lld iscsi --op show --mode conn --tid "$1" 2>/dev/null |
+		awk '$1 == "Session:" { s = $2 } $1 == "Connection:" && s != "" { print s, $2 }'
+}
+
+# tgt_conn_drop TID: tgtd closes every connection of target TID (as a
+# target does on a fault of its own); fails when there was none to drop.
+tgt_conn_drop() {
+	local sid cid n=0
+	while read -r sid cid; do
+		tgtadm --lld iscsi --op delete --mode conn --tid "$1" --sid "$sid" --cid "$cid" ||
+			return 1
+		n=$((n + 1))
+	done < <(tgt_conns "$1")
+	[ $n -gt 0 ]
+}
+
+# tgt_kill: tgtd dies by SIGKILL (a target crash): its connections close,
+# the backing files stay as they are.
+tgt_kill() {
+	[ -n "$tgtd_pid" ] || return 1
+	kill -KILL "$tgtd_pid" 2>/dev/null
+	wait "$tgtd_pid" 2>/dev/null
+	tgtd_pid=
+}
+
+# tgt_revive: tgtd again on the same portal with the targets tgt_start made
+# (same tids, names and backing files, whose data is kept).
+tgt_revive() {
+	local i
+	setsid tgtd -f --iscsi "portal=127.0.0.1:$TGT_PORT" >>/tmp/tgt/tgtd.log 2>&1 &
+	tgtd_pid=$!
+	wait_for 30 tgtadm --lld iscsi --op show --mode target || return 1
+	for i in $(seq "$tgt_count"); do
+		tgtadm --lld iscsi --op new --mode target --tid "$i" -T "$(tgt_iqn "$i")" &&
+		tgtadm --lld iscsi --op new --mode logicalunit --tid "$i" --lun 1 \
+			-b "$(tgt_backing "$i")" &&
+		tgtadm --lld iscsi --op bind --mode target --tid "$i" -I ALL || return 1
+	done
+	wait_for 30 tcp_listening "$TGT_PORT"
+}
+
+# tgt_restart: tgt_kill, then tgt_revive.
+tgt_restart() {
+	tgt_kill && tgt_revive
+}
+
+# net_cut SECONDS: the guest's only network (loopback) goes down for that
+# long: packets are neither delivered nor refused, connects fail.
+net_cut() {
+	ip link set lo down || return 1
+	sleep "$1"
+	ip link set lo up
+}
+
+# kernel_conn_errors: how many connection errors the kernel's iSCSI layer
+# has reported so far ("detected conn error" in its log).
+kernel_conn_errors() {
+	dmesg | grep -c 'detected conn error'
+}
+
+# session_state SID: the kernel's state of session SID (LOGGED_IN,
+# FAILED or FREE), read without a fork.
+session_state() {
+	local st
+	read -r st 2>/dev/null </sys/class/iscsi_session/session"$1"/state || return 1
+	echo "$st"
 }
