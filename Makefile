@@ -140,6 +140,7 @@ bench: all $(TOOL_BINS)
 # iscsid's memory, ours beside the reference open-iscsi.
 bench-vm: all
 	tests/bench/sessions.sh $(BUILD)
+	tests/bench/recovery.sh $(BUILD)
 
 # The main job shown in the qemu VM, each command with its output.
 demo: all
