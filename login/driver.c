@@ -19,7 +19,13 @@ struct login_run {
 	struct login_params p;
 	char address[LOGIN_ADDR_MAX], netdev[LOGIN_NETDEV_MAX], portal[LOGIN_ADDR_MAX + 8];
 	char *root, *program;
-	struct chap_holder chap;        /* the secrets; wiped when the run ends */
+	/* The caller's credentials, kept for each hop's holder; wiped when
+	 * the run ends. */
+	struct chap_creds creds;
+	struct chap_holder chap;        /* this connection's; wiped when the run ends */
+	struct login_hops hops;
+	bool follow;                    /* this connection ended in a redirect */
+	uint64_t login_deadline;        /* the whole login, hops included; 0 before */
 	struct login_run_result res;
 };
 
@@ -40,6 +46,7 @@ static enum login_progress finish(struct login_run *r, int code, const char *fmt
 	worker_job_stop(&r->w.job);
 	r->res.auth = r->chap.sum;
 	chap_holder_wipe(&r->chap);
+	chap_creds_wipe(&r->creds);
 	r->res.code = code;
 	if (code == ISCSI_SUCCESS) {
 		r->res.message[0] = '\0';
@@ -112,9 +119,83 @@ static enum login_progress connected(struct login_run *r)
 		return finish(r, ISCSI_ERR_INTERNAL, "login: %s", err);
 	log_debug(2, "login worker spawned in %llu ms", (unsigned long long)(login_now_ms() - t0));
 	r->w.phase = WP_WORKER;
-	/* The whole login gets the offer's timeout from here on. */
-	r->w.deadline = login_now_ms() + r->p.offer.timeout_ms + WORKER_DEADLINE_MARGIN_MS;
+	/* The whole login, redirects included, gets the offer's timeout
+	 * from the first connection on. */
+	if (!r->login_deadline)
+		r->login_deadline = login_now_ms() + r->p.offer.timeout_ms + WORKER_DEADLINE_MARGIN_MS;
+	r->w.deadline = r->login_deadline;
 	return LOGIN_RUN_PENDING;
+}
+
+/* A fresh holder for this connection's CHAP (it answers once per
+ * login), from the run's copy of the credentials. */
+static void arm_chap(struct login_run *r)
+{
+	struct chap_creds copy = r->creds;
+
+	chap_holder_wipe(&r->chap);
+	chap_holder_init(&r->chap, &copy, r->p.offer.target_name);      /* wipes copy */
+}
+
+/* Connects to r->address, r->p.port. */
+static enum login_progress connect_portal(struct login_run *r)
+{
+	char why[LOGIN_MSG_MAX];
+	int pending = 0, code = 0;
+
+	portal_format(r->address, r->p.port, r->portal, sizeof(r->portal));
+	snprintf(r->res.connected_host, sizeof(r->res.connected_host), "%s", r->address);
+	r->res.connected_port = r->p.port;
+	r->w.connect_deadline = login_now_ms() + r->p.connect_timeout_ms;
+	if (r->login_deadline && r->login_deadline < r->w.connect_deadline)
+		r->w.connect_deadline = r->login_deadline;
+	r->w.deadline = r->w.connect_deadline;
+	r->w.sock = tcp_connect_start(r->address, r->p.port, r->netdev, &pending, &code, why,
+				      sizeof(why));
+	if (r->w.sock < 0) {
+		r->res.retryable = code != ISCSI_ERR_INVAL;
+		return finish(r, code, "%s", why);
+	}
+	r->w.phase = WP_CONNECTING;
+	return pending ? LOGIN_RUN_PENDING : connected(r);
+}
+
+/* The worker reported a redirect and exited: check where to, drop this
+ * connection, connect there with the same offer. */
+static enum login_progress follow_redirect(struct login_run *r)
+{
+	struct login_run_result *res = &r->res;
+	char next[LOGIN_ADDR_MAX], why[LOGIN_MSG_MAX], from[sizeof(r->portal)];
+
+	r->follow = false;
+	res->retryable = false;         /* a refused redirect is final */
+	if (login_redirect_target(res->redirect_host, res->redirect_port, r->address, next,
+				  sizeof(next), why, sizeof(why)) < 0 ||
+	    login_hops_add(&r->hops, next, res->redirect_port, why, sizeof(why)) < 0)
+		return finish(r, ISCSI_ERR_LOGIN, "%s", why);
+	worker_job_stop(&r->w.job);
+	close(r->w.sock);
+	r->w.sock = -1;
+	snprintf(from, sizeof(from), "%s", r->portal);
+	snprintf(r->address, sizeof(r->address), "%s", next);
+	r->p.port = res->redirect_port;
+	res->redirects = login_hops_redirects(&r->hops);
+	if (res->redirect_permanent) {
+		res->moved = true;
+		snprintf(res->moved_host, sizeof(res->moved_host), "%s", next);
+		res->moved_port = res->redirect_port;
+	}
+	portal_format(r->address, r->p.port, r->portal, sizeof(r->portal));
+	log_info("login to %s: redirected %s from %s to %s (hop %u)", r->p.offer.target_name,
+		 res->redirect_permanent ? "permanent" : "temporary", from, r->portal,
+		 res->redirects);
+	/* The new connection's outcome is its own. */
+	res->code = ISCSI_SUCCESS;
+	res->message[0] = '\0';
+	res->retryable = true;
+	res->status_class = res->status_detail = 0;
+	arm_chap(r);
+	return connect_portal(r);
 }
 
 static void from_done(const struct msg_login_done *d, struct login_negotiated *g)
@@ -183,6 +264,7 @@ static enum login_progress handle(struct login_run *r, const struct msg *m)
 		return LOGIN_RUN_PENDING;
 	case MSG_LOGIN_ERROR:
 		from_error(r, &m->u.login_error);
+		r->follow = m->u.login_error.redirect;
 		chap_holder_on_failure(&r->chap, m->u.login_error.auth_error, r->res.message);
 		worker_run_final(&r->w);
 		return LOGIN_RUN_PENDING;
@@ -198,6 +280,8 @@ static enum login_progress worker_gone(struct login_run *r)
 
 	worker_job_reap(&r->w.job, &st);
 	if (r->w.phase == WP_EXITING && worker_job_exit_ok(st)) {
+		if (r->follow)
+			return follow_redirect(r);
 		snprintf(line, sizeof(line), "%s", r->res.message);
 		return finish(r, r->res.code, "%s", line);
 	}
@@ -237,7 +321,6 @@ struct login_run *login_run_start(const struct login_params *params)
 {
 	struct login_run *r = calloc(1, sizeof(*r));
 	char why[LOGIN_MSG_MAX];
-	int pending = 0, code = 0;
 
 	if (!r) {
 		if (params->creds)
@@ -246,13 +329,15 @@ struct login_run *login_run_start(const struct login_params *params)
 	}
 	worker_run_init(&r->w);
 	r->p = *params;
-	struct chap_creds none = { .mode = LOGIN_AUTH_NONE };
-	chap_holder_init(&r->chap, params->creds ? params->creds : &none,
-			 r->p.offer.target_name);
+	if (params->creds) {
+		r->creds = *params->creds;
+		chap_creds_wipe(params->creds);
+	}
 	r->p.creds = NULL;
-	r->p.offer.auth = r->chap.creds.mode;
-	if (r->chap.creds.mode != LOGIN_AUTH_NONE)
-		r->p.offer.chap_algs = r->chap.creds.algs;
+	r->p.offer.auth = r->creds.mode;
+	if (r->creds.mode != LOGIN_AUTH_NONE)
+		r->p.offer.chap_algs = r->creds.algs;
+	arm_chap(r);
 	r->root = dup_or(params->worker_root, "");
 	r->program = dup_or(params->worker_program, LOGIN_WORKER_PROGRAM);
 	if (!r->root || !r->program) {
@@ -264,9 +349,6 @@ struct login_run *login_run_start(const struct login_params *params)
 	r->res.redirect_tpgt = -1;
 	if (!r->p.connect_timeout_ms)
 		r->p.connect_timeout_ms = LOGIN_CONNECT_TIMEOUT_DEFAULT_MS;
-	uint64_t now = login_now_ms();
-	r->w.connect_deadline = now + r->p.connect_timeout_ms;
-	r->w.deadline = r->w.connect_deadline;
 	r->res.retryable = true;
 
 	if (!params->address || strlen(params->address) >= sizeof(r->address) ||
@@ -278,6 +360,7 @@ struct login_run *login_run_start(const struct login_params *params)
 	snprintf(r->address, sizeof(r->address), "%s", params->address);
 	snprintf(r->netdev, sizeof(r->netdev), "%s", params->netdev ? params->netdev : "");
 	portal_format(r->address, r->p.port, r->portal, sizeof(r->portal));
+	login_hops_init(&r->hops, r->address, r->p.port);
 	if (r->p.offer.timeout_ms == 0 || r->p.offer.timeout_ms > 3600000 ||
 	    neg_config_check(&r->p.offer.neg, why, sizeof(why)) < 0) {
 		if (r->p.offer.timeout_ms == 0 || r->p.offer.timeout_ms > 3600000)
@@ -287,16 +370,7 @@ struct login_run *login_run_start(const struct login_params *params)
 		finish(r, ISCSI_ERR_INVAL, "login: %s", why);
 		return r;
 	}
-	r->w.sock = tcp_connect_start(r->address, r->p.port, r->netdev, &pending, &code, why,
-				    sizeof(why));
-	if (r->w.sock < 0) {
-		r->res.retryable = code != ISCSI_ERR_INVAL;
-		finish(r, code, "%s", why);
-		return r;
-	}
-	r->w.phase = WP_CONNECTING;
-	if (!pending)
-		connected(r);
+	connect_portal(r);
 	return r;
 }
 
@@ -336,6 +410,10 @@ enum login_progress login_run_on_timeout(struct login_run *r)
 		return LOGIN_RUN_PENDING;
 	switch (r->w.phase) {
 	case WP_CONNECTING:
+		if (r->login_deadline && login_now_ms() >= r->login_deadline)
+			return finish(r, ISCSI_ERR_TRANS_TIMEOUT, "login timed out after %u ms "
+				      "while connecting to %s (redirect %u)",
+				      r->p.offer.timeout_ms, r->portal, r->res.redirects);
 		return finish(r, ISCSI_ERR_TRANS_TIMEOUT, "cannot make connection to %s: "
 			      "connection timed out", r->portal);
 	case WP_EXITING:
@@ -383,6 +461,7 @@ void login_run_free(struct login_run *r)
 		return;
 	worker_job_stop(&r->w.job);
 	chap_holder_wipe(&r->chap);
+	chap_creds_wipe(&r->creds);
 	if (r->w.sock >= 0)
 		close(r->w.sock);
 	free(r->root);

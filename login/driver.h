@@ -19,6 +19,20 @@
  *   6. the worker is always reaped (by pid) before the run is DONE, so
  *      nobody but the caller uses the socket afterwards.
  *
+ * Redirects (Login Response status class 1) are followed within the run:
+ * the connection and its worker are dropped, the destination is checked
+ * (login/redirect.h: numeric addresses only, at most LOGIN_REDIRECT_MAX
+ * hops, no loops) and the same offer (same ISID, same CHAP credentials,
+ * which the run keeps until it is freed) goes to a fresh worker over a
+ * fresh connection. Each hop is logged at info level. The offer's
+ * timeout_ms counts from the first connection's establishment and covers
+ * every hop; each hop's connect is bounded by connect_timeout_ms and by
+ * that deadline. So a target cannot stretch one login past connect +
+ * login timeout by redirecting, and a caller's arithmetic over attempts
+ * (login/retry.h: attempts x login_timeout, as open-iscsi) stays true.
+ * Redirects apply to this run only; a permanent one is reported
+ * (moved_host) for the caller to remember, as open-iscsi does.
+ *
  * Driving it is the same as discovery/driver.h: login_run_start(), then
  * poll login_run_fd() for its events, login_run_on_ready() /
  * login_run_on_timeout() (at login_run_deadline()) until LOGIN_RUN_DONE;
@@ -32,8 +46,9 @@
  *   4  ISCSI_ERR_TRANS             portal unreachable (refused, reset, no
  *                                  route), connection closed by the target
  *   5  ISCSI_ERR_LOGIN             login failed (protocol, negotiation,
- *                                  Reject, status 03/xx: retryable), and
- *                                  redirects, which are not followed yet
+ *                                  Reject, status 03/xx: retryable), or a
+ *                                  redirect refused (host name, loop, too
+ *                                  many hops; login/redirect.h)
  *   7  ISCSI_ERR_INVAL             bad parameters (address, netdev, offer)
  *   8  ISCSI_ERR_TRANS_TIMEOUT     connect or login timeout (retryable)
  *   9  ISCSI_ERR_INTERNAL          spawn or channel failure
@@ -57,12 +72,13 @@
 
 #include "auth/chap_holder.h"
 #include "login/check.h"
+#include "login/redirect.h"
 #include "proto/login.h"
 
 /* TCP connect when the caller gives no timeout. */
 #define LOGIN_CONNECT_TIMEOUT_DEFAULT_MS 10000u
 #define LOGIN_MSG_MAX 256
-#define LOGIN_ADDR_MAX 64               /* numeric address with %scope, NUL */
+#define LOGIN_ADDR_MAX LOGIN_REDIRECT_ADDR_MAX  /* numeric address with %scope, NUL */
 #define LOGIN_HOST_MAX 256              /* a redirect's host, NUL */
 #define LOGIN_NETDEV_MAX 16             /* IFNAMSIZ */
 #define LOGIN_WORKER_PROGRAM "iscsi-worker"
@@ -72,7 +88,8 @@ struct login_params {
 	 * creds; offer.timeout_ms bounds the login itself. */
 	struct login_config offer;
 	/* CHAP credentials (auth/chap_holder.h), NULL for none: the run
-	 * takes them and wipes *creds. */
+	 * takes them and wipes *creds (its copy serves every redirect hop
+	 * and is wiped when the run ends). */
 	struct chap_creds *creds;
 	const char *address;            /* numeric IPv4 or IPv6 (may carry %scope) */
 	uint16_t port;
@@ -92,12 +109,23 @@ struct login_run_result {
 	char message[LOGIN_MSG_MAX];    /* one line on failure, "" on success */
 	bool retryable;                 /* a later attempt may succeed */
 	uint8_t status_class, status_detail;    /* last Login Response; 0/0 if none */
-	/* Status class 1: where the target sent us (not followed yet). */
-	bool redirected;
-	bool redirect_permanent;
+	/* Redirects (status class 1). */
+	unsigned redirects;             /* followed, 0..LOGIN_REDIRECT_MAX */
+	bool redirected;                /* at least one received (followed or refused) */
+	/* The last one received, as the target sent it. */
+	bool redirect_permanent;        /* 01/02; else 01/01 */
 	char redirect_host[LOGIN_HOST_MAX];
 	uint16_t redirect_port;
 	int32_t redirect_tpgt;          /* -1 when not given */
+	/* A permanent redirect was followed: the last such destination
+	 * (numeric), where later logins of this record may go. */
+	bool moved;
+	char moved_host[LOGIN_ADDR_MAX];
+	uint16_t moved_port;
+	/* The portal of the last connection made or tried: on success,
+	 * where the session is logged in. */
+	char connected_host[LOGIN_ADDR_MAX];
+	uint16_t connected_port;
 	/* How authentication went (mode NONE when none was configured). */
 	struct chap_summary auth;
 	/* Success only: the values, checked against the offer. */

@@ -125,8 +125,9 @@ int login_worker_run(int chan)
 		rc = send_done(chan, r);
 		break;
 	case LOGIN_STEP_REDIRECT:
-		snprintf(why, sizeof(why), "target redirected to %.200s; redirects are not "
-			 "followed yet", r->redirect.address);
+		/* The monitor decides whether to follow it (login/redirect.h). */
+		snprintf(why, sizeof(why), "target redirected (%s) to %.200s",
+			 r->redirect.permanent ? "permanent" : "temporary", r->redirect.address);
 		rc = send_error(chan, ISCSI_ERR_LOGIN, true, why, r, true, MSG_AUTH_ERROR_NONE);
 		break;
 	default:

@@ -165,7 +165,7 @@ login-itt 5 task tag
 login-jump 5 stage
 login-slow 8 timed out
 login-notfound 19 not found
-login-redirect 5 redirects are not followed yet
+login-redirect-self 5 redirect loop refused
 MODES
 
 # The worker's sandbox while it waits on a slow target.

@@ -28,12 +28,22 @@
  *                  feature phase, which we never asked for
  *   login-slow     the first Login Response one byte per second
  *   login-notfound status 02/03 (target not found)
- *   login-redirect status 01/01 with TargetAddress=127.0.0.1:3260,1
+ *   login-busy     status 03/02 (service unavailable: try again later)
+ *   login-redirect status 01/01 (moved temporarily) with TargetAddress=
+ *                  the --redirect-to value (default 127.0.0.1:3260,1)
+ *   login-redirect-perm
+ *                  status 01/02 (moved permanently), the same way
+ *   login-redirect-self
+ *                  status 01/01 to its own port on 127.0.0.1, every time
  *
  * Usage: fake_target --mode MODE [--port N] [--targets N] [--portals K]
- *                    [--chunk N] [--connections N]
+ *                    [--chunk N] [--connections N] [--redirect-to VALUE]
+ *                    [--ok-after N] [--count-file FILE]
  * Prints the listening port on stdout, serves N connections (default 1)
- * one after the other, then exits 0; any problem on its side exits 1. */
+ * one after the other, then exits 0; any problem on its side exits 1.
+ * --ok-after N: connections after the N-th are served as login-ok (a
+ * target that recovers). --count-file: rewritten with the number of
+ * connections accepted so far after each accept. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -49,6 +59,8 @@
 
 static const char *mode = "good";
 static unsigned n_targets = 3, n_portals = 1, chunk = 8192;
+static const char *redirect_to = "127.0.0.1:3260,1";
+static unsigned own_port;
 
 static void die(const char *what)
 {
@@ -197,8 +209,9 @@ static int login(struct conn *c)
 		a->exp_cmdsn = r->cmdsn;
 		a->max_cmdsn = r->cmdsn + 32;
 		c->exp_cmdsn = r->cmdsn;
+		bool redirect = !strncmp(mode, "login-redirect", 14);
 		bool fail = !strcmp(mode, "loginfail") || !strcmp(mode, "login-notfound") ||
-			    !strcmp(mode, "login-redirect");
+			    !strcmp(mode, "login-busy") || redirect;
 		if (fail) {
 			a->transit = false;
 			a->nsg = 0;
@@ -206,11 +219,20 @@ static int login(struct conn *c)
 			a->status_detail = !strcmp(mode, "login-notfound") ? 3 : 1;
 			rsp.data_len = 0;
 		}
-		uint8_t redirect[] = "TargetAddress=127.0.0.1:3260,1";
-		if (!strcmp(mode, "login-redirect")) {
+		if (!strcmp(mode, "login-busy")) {
+			a->status_class = 3;
+			a->status_detail = 2;
+		}
+		char where[300];
+		if (redirect) {
+			if (!strcmp(mode, "login-redirect-self"))
+				snprintf(where, sizeof(where), "TargetAddress=127.0.0.1:%u,1", own_port);
+			else
+				snprintf(where, sizeof(where), "TargetAddress=%s", redirect_to);
 			a->status_class = 1;
-			rsp.data = redirect;
-			rsp.data_len = sizeof(redirect);
+			a->status_detail = !strcmp(mode, "login-redirect-perm") ? 2 : 1;
+			rsp.data = (uint8_t *)where;
+			rsp.data_len = strlen(where) + 1;
 		}
 		if (!strcmp(mode, "login-itt"))
 			rsp.itt = req.itt + 1;
@@ -392,7 +414,8 @@ static void serve(int fd)
 
 int main(int argc, char **argv)
 {
-	unsigned port = 0, connections = 1;
+	unsigned port = 0, connections = 1, ok_after = 0;
+	const char *count_file = NULL;
 
 	for (int i = 1; i + 1 < argc; i += 2) {
 		const char *o = argv[i], *v = argv[i + 1];
@@ -408,6 +431,12 @@ int main(int argc, char **argv)
 			chunk = (unsigned)atoi(v);
 		else if (!strcmp(o, "--connections"))
 			connections = (unsigned)atoi(v);
+		else if (!strcmp(o, "--redirect-to"))
+			redirect_to = v;
+		else if (!strcmp(o, "--ok-after"))
+			ok_after = (unsigned)atoi(v);
+		else if (!strcmp(o, "--count-file"))
+			count_file = v;
 		else {
 			fprintf(stderr, "fake_target: unknown option %s\n", o);
 			return 1;
@@ -425,12 +454,22 @@ int main(int argc, char **argv)
 	    bind(ls, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(ls, 8) < 0 ||
 	    getsockname(ls, (struct sockaddr *)&sa, &sl) < 0)
 		die("listening");
-	printf("%u\n", ntohs(sa.sin_port));
+	own_port = ntohs(sa.sin_port);
+	printf("%u\n", own_port);
 	fflush(stdout);
 	for (unsigned i = 0; i < connections; i++) {
 		int fd = accept(ls, NULL, NULL);
 		if (fd < 0)
 			die("accept");
+		if (count_file) {
+			FILE *f = fopen(count_file, "w");
+			if (!f)
+				die("count file");
+			fprintf(f, "%u\n", i + 1);
+			fclose(f);
+		}
+		if (ok_after && i >= ok_after)
+			mode = "login-ok";
 		serve(fd);
 		close(fd);
 	}
