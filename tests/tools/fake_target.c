@@ -28,7 +28,7 @@
  *                  feature phase, which we never asked for
  *   login-slow     the first Login Response one byte per second
  *   login-notfound status 02/03 (target not found)
- *   login-busy     status 03/02 (service unavailable: try again later)
+ *   login-busy     status 03/02 (out of resources: try again later)
  *   login-redirect status 01/01 (moved temporarily) with TargetAddress=
  *                  the --redirect-to value (default 127.0.0.1:3260,1)
  *   login-redirect-perm
@@ -38,12 +38,16 @@
  *
  * Usage: fake_target --mode MODE [--port N] [--targets N] [--portals K]
  *                    [--chunk N] [--connections N] [--redirect-to VALUE]
- *                    [--ok-after N] [--count-file FILE]
+ *                    [--ok-after N] [--count-file FILE] [--isid-file FILE]
+ *                    [--delay-ms N]
  * Prints the listening port on stdout, serves N connections (default 1)
  * one after the other, then exits 0; any problem on its side exits 1.
  * --ok-after N: connections after the N-th are served as login-ok (a
  * target that recovers). --count-file: rewritten with the number of
- * connections accepted so far after each accept. */
+ * connections accepted so far after each accept. --isid-file: one line
+ * per connection with the ISID of its first Login Request (12 hex
+ * digits). --delay-ms: the first Login Response of each connection
+ * waits that long (a slow target before a redirect). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -60,7 +64,8 @@
 static const char *mode = "good";
 static unsigned n_targets = 3, n_portals = 1, chunk = 8192;
 static const char *redirect_to = "127.0.0.1:3260,1";
-static unsigned own_port;
+static unsigned own_port, delay_ms;
+static const char *isid_file;
 
 static void die(const char *what)
 {
@@ -172,9 +177,21 @@ static int login_mode(struct conn *c, size_t wire)
 	return 0;
 }
 
+static void note_isid(const uint8_t *isid)
+{
+	FILE *f = isid_file ? fopen(isid_file, "a") : NULL;
+
+	if (!f)
+		return;
+	for (int i = 0; i < 6; i++)
+		fprintf(f, "%02x", isid[i]);
+	fprintf(f, "\n");
+	fclose(f);
+}
+
 static int login(struct conn *c)
 {
-	for (;;) {
+	for (bool first = true;; first = false) {
 		struct iscsi_pdu req, rsp;
 		struct text_list in, out;
 		uint8_t *blob = NULL;
@@ -183,6 +200,11 @@ static int login(struct conn *c)
 		if (recv_pdu(c->fd, &req) < 0 || req.opcode != ISCSI_OP_LOGIN_REQ)
 			return -1;
 		const struct pdu_login_req *r = &req.u.login_req;
+		if (first) {
+			note_isid(r->isid);
+			if (delay_ms)
+				usleep(delay_ms * 1000);
+		}
 		if (text_parse(req.data, req.data_len, NULL, &in, NULL) != TEXT_OK)
 			return -1;
 		text_list_init(&out);
@@ -437,6 +459,10 @@ int main(int argc, char **argv)
 			ok_after = (unsigned)atoi(v);
 		else if (!strcmp(o, "--count-file"))
 			count_file = v;
+		else if (!strcmp(o, "--isid-file"))
+			isid_file = v;
+		else if (!strcmp(o, "--delay-ms"))
+			delay_ms = (unsigned)atoi(v);
 		else {
 			fprintf(stderr, "fake_target: unknown option %s\n", o);
 			return 1;
