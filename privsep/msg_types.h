@@ -219,8 +219,8 @@ enum msg_auth_error {
  * the failure was not a status), and for a redirect (status class 1,
  * redirect 1) where the target sent us: host as the target wrote it (a
  * DNS name or an address, without brackets), port, and the portal group
- * when given. The monitor checks it before following (login/redirect.h). auth_error:
- * MSG_AUTH_ERROR. */
+ * when given; the monitor checks it before following it
+ * (login/redirect.h). auth_error: MSG_AUTH_ERROR. */
 #define MSG_FIELDS_LOGIN_ERROR(F)                                            \
 	F(U32, code, ISCSI_ERR, ISCSI_ERR_SESSION_NOT_CONNECTED)             \
 	F(STR, reason, 1, 255)                                               \
