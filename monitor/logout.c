@@ -11,6 +11,7 @@
 #include "monitor/control_server.h"
 #include "monitor/kernel_link.h"
 #include "monitor/monitor.h"
+#include "monitor/recovery.h"
 #include "monitor/sessions.h"
 #include "proto/pdu.h"
 #include "records/portal.h"
@@ -69,6 +70,13 @@ static void teardown(struct msession *s)
 		/* The kernel still has (part of) it: keep it listed, as it is. */
 		s->state = MSESSION_UP;
 	}
+}
+
+void logout_abandon(struct msession *s, const char *why)
+{
+	log_debug(1, "session %u: abandoned (%s)", s->sid, why);
+	s->state = MSESSION_LOGGING_OUT;
+	teardown(s);
 }
 
 void logout_on_response(struct msession *s)
@@ -163,6 +171,7 @@ void sessions_logout(struct monitor *m, struct ctl_peer *p, uint32_t sid)
 		ctl_peer_finish(p, ISCSI_ERR_NO_OBJS_FOUND, "no session with sid %u", sid);
 		return;
 	}
+	recovery_cancel(s);
 	s->state = MSESSION_LOGGING_OUT;
 	s->logout_peer = p;
 	s->logout_timer.on_expire = on_logout_timeout;

@@ -28,4 +28,9 @@ void logout_on_response(struct msession *s);
  * Logout Request goes next. */
 void logout_on_unbound(struct msession *s);
 
+/* The session cannot be recovered (monitor/recovery.h gave up): torn
+ * down at once, with no Logout Request (there is no connection to carry
+ * one) and nobody to answer; why goes to the log and the audit record. */
+void logout_abandon(struct msession *s, const char *why);
+
 #endif

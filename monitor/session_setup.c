@@ -170,3 +170,26 @@ undo:
 	kern_destroy_session(k, ms.sid);
 	return -1;
 }
+
+int session_rebind(struct kern *k, const struct session_setup *s, const struct session_made *ms,
+		   char *err, size_t errlen)
+{
+	if (kern_bind_conn(k, ms->sid, ms->cid, s->sockfd, true) < 0) {
+		snprintf(err, errlen, "binding the new connection: %s", kern_strerror(k));
+		return -1;
+	}
+	/* Everything again, as at the first login: the new login may have
+	 * negotiated other values, and the kernel forgets the digests when
+	 * it stops a connection for recovery. */
+	if (set_negotiated(k, ms, s, err, errlen) || set_identity(k, ms, s, err, errlen) ||
+	    set_timeouts(k, ms, s->node, err, errlen))
+		goto stop;
+	if (kern_start_conn(k, ms->sid, ms->cid) < 0) {
+		snprintf(err, errlen, "starting the connection: %s", kern_strerror(k));
+		goto stop;
+	}
+	return 0;
+stop:
+	kern_stop_conn(k, ms->sid, ms->cid, ISCSI_STOP_CONN_RECOVER);
+	return -1;
+}

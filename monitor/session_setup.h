@@ -39,4 +39,14 @@ struct session_made {
 int session_setup(struct kern *k, const struct session_setup *s, struct session_made *out,
 		  char *err, size_t errlen);
 
+/* Recovery: the kernel's session and connection exist (stopped with
+ * STOP_CONN_RECOVER, I/O held); a new login on a new socket (the
+ * setup's) replaces the lost one. Binds the socket to the same
+ * connection, sets the new login's values and starts it, which unblocks
+ * the held I/O. On failure the connection is stopped for recovery again
+ * (so the next attempt can bind), and the socket is the caller's. 0, or
+ * -1 with one line in err. */
+int session_rebind(struct kern *k, const struct session_setup *s, const struct session_made *ms,
+		   char *err, size_t errlen);
+
 #endif

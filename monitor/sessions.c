@@ -11,6 +11,7 @@
 #include "monitor/kernel_link.h"
 #include "monitor/logout.h"
 #include "monitor/monitor.h"
+#include "monitor/recovery.h"
 #include "monitor/scan.h"
 #include "proto/names.h"
 #include "records/portal.h"
@@ -25,6 +26,7 @@ struct msession *sessions_add(struct monitor *m, uint32_t sid, uint32_t cid, uin
 	s->cid = cid;
 	s->host_no = host_no;
 	s->tpgt = -1;
+	s->time2wait_s = -1;
 	s->next = m->sessions;
 	m->sessions = s;
 	return s;
@@ -39,6 +41,7 @@ void sessions_remove(struct monitor *m, struct msession *s)
 		}
 	}
 	loop_timer_cancel(m->loop, &s->logout_timer);
+	recovery_cancel(s);
 	if (s->logout_peer)
 		ctl_peer_link(s->logout_peer, NULL, NULL);
 	free(s);
@@ -165,11 +168,18 @@ void sessions_on_kernel_event(struct monitor *m, const struct kern_event *ev)
 			logout_on_response(s);
 			return;
 		}
-		/* Recovery (relogin) is not done yet: the kernel keeps the
-		 * session blocked for its recovery timeout, then fails I/O. */
-		log_warn("session %u connection %u: error %s (%u) from the kernel%s", ev->sid,
-			 ev->cid, kern_iscsi_err_name(ev->error), ev->error,
-			 s ? "" : " (not a session of this iscsid)");
+		/* A session made after our start (sysfs has it) is taken
+		 * over: only one iscsid runs, and nobody else would
+		 * recover it. */
+		if (!s)
+			s = sessions_get(m, ev->sid);
+		if (!s) {
+			log_warn("session %u connection %u: error %s (%u) for a session sysfs "
+				 "does not show", ev->sid, ev->cid, kern_iscsi_err_name(ev->error),
+				 ev->error);
+			return;
+		}
+		recovery_on_conn_error(m, s, ev->error);
 		return;
 	case KERN_EV_UNBIND_SESSION:
 		if (s && s->state == MSESSION_LOGGING_OUT && s->unbinding)

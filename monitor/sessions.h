@@ -39,6 +39,19 @@ struct msession {
 	bool isid_known;
 	uint8_t isid[6];
 	uint16_t tsih;
+	/* Recovery (monitor/recovery.h): the connection failed and is
+	 * being logged in again. */
+	struct {
+		bool active;
+		bool job_live;          /* an attempt is queued or running */
+		uint32_t generation;    /* which recovery an attempt belongs to */
+		unsigned attempts;
+		long long started_ms;
+		long long last_log_ms;
+		unsigned unlogged;      /* failed attempts since the last line */
+		struct loop_timer timer;        /* the next attempt */
+	} recovery;
+	int time2wait_s;                /* negotiated DefaultTime2Wait; -1: unknown */
 	/* Logout: who waits, and how long the target gets to answer (the
 	 * record's node.conn[0].timeo.logout_timeout; 0: the default). */
 	unsigned logout_timeout_s;

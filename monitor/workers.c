@@ -182,7 +182,7 @@ static void job_peer_gone(void *arg)
 	job_free(j);
 }
 
-void workers_submit(struct monitor *m, struct ctl_peer *p, const struct job_ops *ops,
+bool workers_submit(struct monitor *m, struct ctl_peer *p, const struct job_ops *ops,
 		    const void *req, size_t req_size)
 {
 	struct workers *w = m->workers;
@@ -196,13 +196,13 @@ void workers_submit(struct monitor *m, struct ctl_peer *p, const struct job_ops 
 		if (p)
 			ctl_peer_finish(p, ISCSI_ERR_BUSY, "iscsid is busy: %u jobs queued",
 					w->nqueued);
-		return;
+		return false;
 	}
 	struct job *j = req_size <= WORKERS_REQ_MAX ? calloc(1, sizeof(*j) + req_size) : NULL;
 	if (!j) {
 		if (p)
 			ctl_peer_finish(p, ISCSI_ERR_NOMEM, "iscsid: out of memory");
-		return;
+		return false;
 	}
 	j->m = m;
 	j->peer = p;
@@ -224,6 +224,7 @@ void workers_submit(struct monitor *m, struct ctl_peer *p, const struct job_ops 
 			  worker_role_name(ops->role), label, w->nlive, m->settings.max_workers,
 			  w->nqueued);
 	workers_pump(m);
+	return true;
 }
 
 bool workers_find(const struct monitor *m, const struct job_ops *ops,

@@ -49,8 +49,10 @@ struct job_ops {
 int workers_init(struct monitor *m);
 
 /* Queues a job for the client p (NULL: a job iscsid starts itself) and
- * starts it when a slot is free; the answer goes to p when it ends. */
-void workers_submit(struct monitor *m, struct ctl_peer *p, const struct job_ops *ops,
+ * starts it when a slot is free (start() may run before this returns);
+ * the answer goes to p when it ends. False when the job was refused
+ * (queue full, out of memory): p has been answered. */
+bool workers_submit(struct monitor *m, struct ctl_peer *p, const struct job_ops *ops,
 		    const void *req, size_t req_size);
 
 /* max_workers changed (SIGHUP), or a job ended: start queued jobs if
