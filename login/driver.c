@@ -359,7 +359,6 @@ struct login_run *login_run_start(const struct login_params *params)
 	}
 	snprintf(r->address, sizeof(r->address), "%s", params->address);
 	snprintf(r->netdev, sizeof(r->netdev), "%s", params->netdev ? params->netdev : "");
-	portal_format(r->address, r->p.port, r->portal, sizeof(r->portal));
 	login_hops_init(&r->hops, r->address, r->p.port);
 	if (r->p.offer.timeout_ms == 0 || r->p.offer.timeout_ms > 3600000 ||
 	    neg_config_check(&r->p.offer.neg, why, sizeof(why)) < 0) {
