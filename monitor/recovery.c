@@ -400,9 +400,13 @@ void recovery_on_conn_error(struct monitor *m, struct msession *s, uint32_t erro
 	s->recovery.started_ms = loop_now_ms();
 	s->recovery.last_log_ms = s->recovery.started_ms;
 	s->recovery.timer.on_expire = on_attempt_due;
-	log_warn("session %u connection %u to %s at %s:%u: %s (%u); reconnecting in %d s", s->sid,
-		 s->cid, s->target_name, s->address, s->port, kern_iscsi_err_name(error), error,
-		 t2w);
+	if (error == 0)
+		log_warn("session %u connection %u to %s at %s:%u: found failed; reconnecting in "
+			 "%d s", s->sid, s->cid, s->target_name, s->address, s->port, t2w);
+	else
+		log_warn("session %u connection %u to %s at %s:%u: %s (%u); reconnecting in %d s",
+			 s->sid, s->cid, s->target_name, s->address, s->port,
+			 kern_iscsi_err_name(error), error, t2w);
 	loop_timer_arm(m->loop, &s->recovery.timer, s->recovery.started_ms + t2w * 1000LL);
 }
 

@@ -47,7 +47,8 @@ struct msession;
 #define RECOVERY_LOG_EACH 3
 #define RECOVERY_LOG_INTERVAL_MS 30000
 
-/* A kernel connection error for s (error: the kernel's enum iscsi_err). */
+/* A kernel connection error for s (error: the kernel's enum iscsi_err;
+ * 0 for a session found failed when iscsid started). */
 void recovery_on_conn_error(struct monitor *m, struct msession *s, uint32_t error);
 
 /* The session is going away (logout, destroyed): no further attempts; an

@@ -102,10 +102,16 @@ bool sessions_record_has_session(struct monitor *m, const char *target, const ch
 	return false;
 }
 
+/* Failed sessions recovered right after a start; more wait for their
+ * next connection error (the kernel's NOP-Out pings report one). */
+#define ADOPT_FAILED_MAX 256
+
 void sessions_adopt(struct monitor *m)
 {
 	struct ksys_sessions all = { 0 };
 	char err[256];
+	uint32_t failed[ADOPT_FAILED_MAX];
+	size_t nfailed = 0;
 
 	if (!ksys_iscsi_loaded())
 		return;
@@ -124,8 +130,17 @@ void sessions_adopt(struct monitor *m)
 		fill_from_sysfs(s, k);
 		log_info("session %u to %s at %s:%u (%s) was already up: taken over", s->sid,
 			 s->target_name, s->address, s->port, k->session_state);
+		/* Its connection failed while no iscsid listened: nobody
+		 * else will log it in again. */
+		if (strcmp(k->session_state, "FAILED") == 0 && nfailed < ADOPT_FAILED_MAX)
+			failed[nfailed++] = s->sid;
 	}
 	ksys_sessions_free(&all);
+	for (size_t i = 0; i < nfailed; i++) {
+		struct msession *s = sessions_find(m, failed[i]);
+		if (s)
+			recovery_on_conn_error(m, s, 0);
+	}
 }
 
 struct msession *sessions_get(struct monitor *m, uint32_t sid)
