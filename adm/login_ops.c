@@ -138,74 +138,99 @@ static void login_done(struct adm_call *calls, size_t i, void *arg)
 		login_result(run, run->printed++);
 }
 
-static void fill_login(struct ctl_msg *m, const struct rec_key *k, bool no_wait)
+static void fill_login(struct ctl_msg *m, const struct rec_key *k, bool no_wait, bool one_more)
 {
 	ctl_msg_init(m, CTL_MSG_LOGIN);
 	snprintf(m->u.login.target_name, sizeof(m->u.login.target_name), "%s", k->target);
 	snprintf(m->u.login.address, sizeof(m->u.login.address), "%s", k->addr);
 	m->u.login.port = (uint16_t)k->port;
 	snprintf(m->u.login.iface, sizeof(m->u.login.iface), "%s", k->iface);
-	m->u.login.flags = no_wait ? CTL_LOGIN_F_NO_WAIT : 0;
+	m->u.login.flags = (no_wait ? CTL_LOGIN_F_NO_WAIT : 0) | (one_more ? CTL_LOGIN_F_NEW : 0);
 }
 
 /* open-iscsi's iscsi_login_portals(): per record in order, either the
- * "already present" refusal or "Logging in to" and a request; then the
- * results. Returns the batch's exit code (adm_login_batch_rc). */
+ * "already present" refusal or a "Logging in to" line and a request for
+ * each session it lacks of its nr_sessions (one_more: exactly one, what
+ * ever it has: -m session -r SID -o new); then the results in request
+ * order. iscsid decides again (monitor/login_admit.h), so that iscsiadm
+ * calls at the same time never make more. Returns the batch's exit code
+ * (adm_login_batch_rc, a record failing with its first failed request). */
 static int login_items(struct login_item **list, size_t n, const struct ksys_sessions *ss,
-		       bool no_wait)
+		       bool no_wait, bool one_more)
 {
-	int *pre = calloc(n ? n : 1, sizeof(*pre)), *res = calloc(n ? n : 1, sizeof(*res));
-	size_t *slot_of = calloc(n ? n : 1, sizeof(*slot_of));  /* item -> call */
-	struct login_item **sent = calloc(n ? n : 1, sizeof(*sent));
-	struct adm_call *calls = calloc(n ? n : 1, sizeof(*calls));
-	struct login_run run = { .sent = sent, .calls = calls, .no_wait = no_wait };
+	size_t m = n ? n : 1, ncalls = 0;
+	int *pre = calloc(m, sizeof(*pre)), *res = calloc(m, sizeof(*res));
+	size_t *want = calloc(m, sizeof(*want)), *present = calloc(m, sizeof(*present));
+	size_t *first_call = calloc(m, sizeof(*first_call));
+	struct login_item **sent = NULL;
+	struct adm_call *calls = NULL;
+	struct login_run run = { .no_wait = no_wait };
 	struct ctl_client *first = NULL;
 	struct ctl_status cst;
 	char line[LINE_MAX_LEN];
 	int rc;
 
-	if (!pre || !res || !slot_of || !sent || !calls) {
-		rc = adm_fail(ISCSI_ERR_NOMEM, "out of memory");
-		goto out;
+	if (!pre || !res || !want || !present || !first_call)
+		goto nomem;
+	for (size_t i = 0; i < n; i++) {
+		present[i] = adm_sessions_of_record(&list[i]->key, ss);
+		want[i] = one_more ? 1 : adm_logins_wanted(list[i]->nr_sessions, present[i]);
+		ncalls += want[i];
 	}
+	sent = calloc(ncalls ? ncalls : 1, sizeof(*sent));
+	calls = calloc(ncalls ? ncalls : 1, sizeof(*calls));
+	if (!sent || !calls)
+		goto nomem;
+	run.sent = sent;
+	run.calls = calls;
 	int conn = ctl_connect(&first, &cst);
 	for (size_t i = 0; i < n; i++) {
 		const struct login_item *li = list[i];
-		size_t present = adm_sessions_of_record(&li->key, ss);
+		bool multiple = one_more || li->nr_sessions > 1;
 
-		if ((long)present >= li->nr_sessions) {
+		first_call[i] = run.n;
+		if (want[i] == 0) {
 			adm_fmt_already_present(line, sizeof(line), li->key.iface, li->nr_sessions,
-						present);
+						present[i]);
 			adm_err_line(line);
 			pre[i] = ISCSI_ERR_SESS_EXISTS;
 			continue;
 		}
-		adm_fmt_login_start(line, sizeof(line), &li->key);
-		adm_out_line(line);
-		if (conn) {
-			/* iscsid unreachable: every record fails on the spot. */
-			adm_err_line(cst.text);
-			adm_fmt_login_fail(line, sizeof(line), &li->key);
-			adm_err_line(line);
-			adm_fmt_initiator_error(line, sizeof(line), conn);
-			adm_err_line(line);
-			pre[i] = conn;
-			continue;
+		for (size_t j = 0; j < want[i]; j++) {
+			adm_fmt_login_start(line, sizeof(line), &li->key, multiple);
+			adm_out_line(line);
+			if (conn) {
+				/* iscsid unreachable: every login fails on the spot. */
+				adm_err_line(cst.text);
+				adm_fmt_login_fail(line, sizeof(line), &li->key);
+				adm_err_line(line);
+				adm_fmt_initiator_error(line, sizeof(line), conn);
+				adm_err_line(line);
+				pre[i] = conn;
+				continue;
+			}
+			fill_login(&calls[run.n].req, &li->key, no_wait, one_more);
+			sent[run.n++] = list[i];
 		}
-		fill_login(&calls[run.n].req, &li->key, no_wait);
-		sent[run.n] = list[i];
-		slot_of[i] = run.n++;
 	}
 	adm_batch_run(calls, run.n, ADM_BATCH_WINDOW, first, login_done, &run);
 	first = NULL;
-	for (size_t i = 0; i < n; i++)
-		res[i] = pre[i] ? 0 : calls[slot_of[i]].st.code;
+	for (size_t i = 0; i < n; i++) {
+		size_t end = i + 1 < n ? first_call[i + 1] : run.n;
+		for (size_t c = first_call[i]; c < end && !pre[i] && !res[i]; c++)
+			res[i] = calls[c].st.code;
+	}
 	rc = adm_login_batch_rc(pre, res, n);
+	goto out;
+nomem:
+	rc = adm_fail(ISCSI_ERR_NOMEM, "out of memory");
 out:
 	ctl_close(first);
 	free(pre);
 	free(res);
-	free(slot_of);
+	free(want);
+	free(present);
+	free(first_call);
 	free(sent);
 	free(calls);
 	return rc;
@@ -240,13 +265,52 @@ int adm_node_login(const struct adm_opts *o)
 	}
 	for (size_t i = 0; i < it.n; i++)
 		list[i] = &it.v[i];
-	rc = login_items(list, it.n, &ss, o->no_wait);
+	rc = login_items(list, it.n, &ss, o->no_wait, false);
 	if (rc)
 		adm_err_line("Could not log into all portals");
 out:
 	free(list);
 	free(it.v);
 	ksys_sessions_free(&ss);
+	return rc;
+}
+
+int adm_session_login_new(const struct ksys_session *s, bool no_wait)
+{
+	struct rec_filter f = rec_filter_all(REC_NODE);
+	struct ksys_sessions none = { 0 };
+	struct login_item **list = NULL;
+	struct items it = { 0 };
+	struct recdb *db;
+	int rc;
+
+	f.target = s->target_name;
+	f.addr = s->persistent_address;
+	f.port = s->persistent_port;
+	f.iface = s->iface_name[0] ? s->iface_name : "default";
+	if ((rc = adm_db_open(&db)))
+		return rc;
+	rc = read_items(db, &f, &it);
+	recdb_close(db);
+	if (rc)
+		goto out;
+	if (it.n == 0) {
+		rc = adm_no_records();
+		goto out;
+	}
+	list = calloc(it.n, sizeof(*list));
+	if (!list) {
+		rc = adm_fail(ISCSI_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < it.n; i++)
+		list[i] = &it.v[i];
+	rc = login_items(list, it.n, &none, no_wait, true);
+	if (rc)
+		adm_err_line("Could not log into all portals");
+out:
+	free(list);
+	free(it.v);
 	return rc;
 }
 
@@ -291,7 +355,7 @@ static int leading_logins(struct login_item **lead, size_t n, bool no_wait)
 			if (!strcmp(lead[i]->key.iface, ifaces[k].iface) &&
 			    !adm_target_has_session(lead[i]->key.target, &ss))
 				todo[m++] = lead[i];
-		if (m && login_items(todo, m, &ss, no_wait)) {
+		if (m && login_items(todo, m, &ss, no_wait, false)) {
 			char line[LINE_MAX_LEN];
 			snprintf(line, sizeof(line),
 				 "Could not log into all portals on %s, trying next interface",
@@ -358,7 +422,7 @@ int adm_node_loginall(const struct adm_opts *o)
 	if (nn) {
 		if ((rc = read_sessions(&ss)))
 			goto out;
-		rc = login_items(normal, nn, &ss, o->no_wait);
+		rc = login_items(normal, nn, &ss, o->no_wait, false);
 		if (rc)
 			adm_err_line("Could not log into all portals");
 	}

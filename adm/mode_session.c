@@ -3,13 +3,15 @@
  * (control SESSION_LIST) only at -P 1 and above, for the session state it
  * keeps itself. An iscsid that is not running, or too old to answer
  * SESSION_LIST, leaves that state "Unknown", the reference's output
- * without its daemon. */
+ * without its daemon. -r SID -o new logs in one more session of the
+ * session's record (adm/login_ops.h). */
 #include "adm/mode_session.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "adm/login_ops.h"
 #include "adm/msg.h"
 #include "adm/print.h"
 #include "adm/select.h"
@@ -233,15 +235,19 @@ int adm_mode_session(const struct adm_opts *o)
 	int level = o->print_level < 0 ? 0 : o->print_level;
 	uint32_t sid = ADM_SID_ANY;
 	int nops = o->logout + o->rescan + o->stats;
+	bool new_session = o->ops == ADM_OP_NEW;
 
 	if (level > 3)
 		return adm_fail(ISCSI_ERR_INVAL, "Invalid info level %d. Try 0 - 3.", level);
-	if (o->ops || o->n_params)
+	if ((o->ops && !new_session) || o->n_params)
 		return adm_fail(ISCSI_ERR_OP_NOT_SUPP,
-				"session mode: -o and -n/-v (the session's record) are not supported by this version");
-	if (nops > 1)
+				"session mode: -o other than new, and -n/-v (the session's record), are not supported by this version");
+	if (new_session && !o->sid)
 		return adm_fail(ISCSI_ERR_INVAL,
-				"session mode: give only one of --logout, --rescan and --stats");
+				"session mode: Operation 'new' only allowed with specific session IDs");
+	if (nops + new_session > 1)
+		return adm_fail(ISCSI_ERR_INVAL,
+				"session mode: give only one of --logout, --rescan, --stats and -o new");
 
 	struct ksys_session *s = NULL;
 	if (o->sid) {
@@ -255,7 +261,9 @@ int adm_mode_session(const struct adm_opts *o)
 		}
 	}
 	int rc;
-	if (o->logout)
+	if (new_session)
+		rc = adm_session_login_new(s, false);
+	else if (o->logout)
 		rc = adm_session_logout(o, sid);
 	else if (o->rescan)
 		rc = adm_session_rescan(o, sid);

@@ -100,6 +100,13 @@ size_t adm_sessions_of_record(const struct rec_key *k, const struct ksys_session
 	return n;
 }
 
+size_t adm_logins_wanted(long nr_sessions, size_t present)
+{
+	if (nr_sessions < 1)
+		nr_sessions = 1;
+	return present >= (size_t)nr_sessions ? 0 : (size_t)nr_sessions - present;
+}
+
 bool adm_target_has_session(const char *target, const struct ksys_sessions *ss)
 {
 	for (size_t i = 0; i < ss->count; i++)
@@ -120,9 +127,9 @@ int adm_session_port(const struct ksys_session *s)
 #define SESS_FMT "[sid: %u, target: %s, portal: %s,%d]"
 #define SESS_ARGS(s) (s)->sid, (s)->target_name, (s)->persistent_address, adm_session_port(s)
 
-void adm_fmt_login_start(char *buf, size_t size, const struct rec_key *k)
+void adm_fmt_login_start(char *buf, size_t size, const struct rec_key *k, bool multiple)
 {
-	snprintf(buf, size, "Logging in to " REC_FMT, REC_ARGS(k));
+	snprintf(buf, size, "Logging in to " REC_FMT "%s", REC_ARGS(k), multiple ? " (multiple)" : "");
 }
 
 void adm_fmt_login_ok(char *buf, size_t size, const struct rec_key *k)

@@ -6,6 +6,8 @@
  *
  * Lines (stdout unless marked stderr, which gets "iscsiadm: " in front):
  *   Logging in to [iface: I, target: T, portal: A,P]
+ *   Logging in to [iface: I, target: T, portal: A,P] (multiple)
+ *        (a record with nr_sessions > 1, and -m session -r SID -o new)
  *   Login to [iface: I, target: T, portal: A,P] successful.
  *   Could not login to [iface: I, target: T, portal: A,P].          stderr
  *   initiator reported error (N - text)                             stderr
@@ -67,6 +69,11 @@ bool adm_session_match(const struct adm_session_filter *f, const struct ksys_ses
  * login counts them against node.session.nr_sessions. */
 size_t adm_sessions_of_record(const struct rec_key *k, const struct ksys_sessions *ss);
 
+/* How many LOGINs iscsiadm sends for a record that wants nr_sessions
+ * and has present sessions: the missing ones, each its own session (0:
+ * the record is refused with the "already present" line, 15). */
+size_t adm_logins_wanted(long nr_sessions, size_t present);
+
 /* Does any session log in to target (leading login: one per target)? */
 bool adm_target_has_session(const char *target, const struct ksys_sessions *ss);
 
@@ -75,7 +82,9 @@ bool adm_target_has_session(const char *target, const struct ksys_sessions *ss);
 int adm_session_port(const struct ksys_session *s);
 
 /* ---- lines (no newline, no "iscsiadm: ") ---- */
-void adm_fmt_login_start(char *buf, size_t size, const struct rec_key *k);
+/* multiple: open-iscsi's " (multiple)" suffix, for a login that is one
+ * of several sessions of the record. */
+void adm_fmt_login_start(char *buf, size_t size, const struct rec_key *k, bool multiple);
 void adm_fmt_login_ok(char *buf, size_t size, const struct rec_key *k);
 void adm_fmt_login_fail(char *buf, size_t size, const struct rec_key *k);
 void adm_fmt_already_present(char *buf, size_t size, const char *iface, long requested,

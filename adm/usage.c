@@ -26,7 +26,7 @@ static const char usage_text[] =
 "  iscsiadm -m node -L|-U all|manual|automatic|onboot\n"
 "  iscsiadm -m discoverydb -t st -p PORTAL -D [-l]\n"
 "  iscsiadm -m discovery -t st -p PORTAL [-l]\n"
-"  iscsiadm -m session [-P 0-3] [-r SID [-u|-R|-s]]\n"
+"  iscsiadm -m session [-P 0-3] [-r SID [-u|-R|-s|-o new]]\n"
 "  iscsiadm -k 0\n"
 "\n"
 "Options:\n"

@@ -112,15 +112,21 @@ enum ctl_disc_op {
 
 /* LOGIN flags. */
 #define CTL_LOGIN_F_NO_WAIT 1u  /* --no_wait: answer once the login has started */
-#define CTL_LOGIN_F_ALL 1u
+#define CTL_LOGIN_F_NEW 2u      /* -m session -r SID -o new: one more session */
+#define CTL_LOGIN_F_ALL 3u
 
-/* iscsiadm -m node -T -p [-I] --login, and each record of -L: log in the
- * node record stored under (target_name, address, port, iface), using
- * the record's settings as they are in the database now. address and
- * port are the record's portal as stored (numeric). Answer: on success
- * one SESSION_ENTRY (the new session), then RESULT 0; a session of that
- * record that already exists is RESULT 15 (ISCSI_ERR_SESS_EXISTS);
- * failures carry the login's exit code and one line. */
+/* iscsiadm -m node -T -p [-I] --login, and each record of -L: one session
+ * of the node record stored under (target_name, address, port, iface),
+ * using the record's settings as they are in the database now. address
+ * and port are the record's portal as stored (numeric). iscsid keeps a
+ * record at node.session.nr_sessions sessions: counting the sessions it
+ * has and the logins under way for it, a LOGIN that would make one too
+ * many is RESULT 15 (ISCSI_ERR_SESS_EXISTS) when the sessions are there,
+ * and waits for the logins under way otherwise, to be decided again once
+ * they end. CTL_LOGIN_F_NEW asks for one session more whatever that
+ * count is (open-iscsi's "multiple" login). Answer: on success one
+ * SESSION_ENTRY (the new session), then RESULT 0; failures carry the
+ * login's exit code and one line. */
 #define CTL_FIELDS_LOGIN(F, S)                                                          \
 	F(S, STR, target_name, 1, CTL_ISCSI_NAME_MAX)                                   \
 	F(S, STR, address, 1, CTL_ADDRESS_MAX)                                          \

@@ -14,6 +14,7 @@
 #include "login/offer.h"
 #include "monitor/control_server.h"
 #include "monitor/kernel_link.h"
+#include "monitor/login_admit.h"
 #include "monitor/monitor.h"
 #include "monitor/scan.h"
 #include "monitor/session_setup.h"
@@ -81,14 +82,37 @@ static int load_node(const struct ctl_login *req, struct rec **node, char *err, 
 /* A random ISID qualifier: two sessions to one target through the same
  * portal group must not share an ISID (the target would take the second
  * for a reinstatement of the first and drop it), and sessions taken over
- * at start carry ISIDs this iscsid never chose. */
-static uint32_t isid_qualifier(struct monitor *m)
+ * at start carry ISIDs this iscsid never chose. A qualifier that one of
+ * the target's sessions already has is drawn again, so the sessions of
+ * a record (nr_sessions, -o new) differ in their ISIDs. */
+static uint32_t random_qualifier(struct monitor *m)
 {
 	uint32_t q = 0;
 	if (getrandom(&q, sizeof(q), GRND_NONBLOCK) != (ssize_t)sizeof(q))
 		q = ++m->isid_next ^ (uint32_t)getpid() << 8;
 	q &= LOGIN_ISID_QUALIFIER_MAX;
 	return q ? q : 1;
+}
+
+static bool isid_taken(struct monitor *m, const char *target, uint32_t q)
+{
+	uint8_t isid[6];
+
+	login_offer_isid(q, isid);
+	for (const struct msession *s = m->sessions; s; s = s->next)
+		if (s->isid_known && iscsi_name_equal(s->target_name, target) &&
+		    memcmp(s->isid, isid, sizeof(isid)) == 0)
+			return true;
+	return false;
+}
+
+static uint32_t isid_qualifier(struct monitor *m, const char *target)
+{
+	uint32_t q = random_qualifier(m);
+
+	for (int i = 0; i < 16 && isid_taken(m, target, q); i++)
+		q = random_qualifier(m);
+	return q;
 }
 
 /* The audit record of a login's end (and of its authentication, when
@@ -149,7 +173,8 @@ static void *job_start(struct monitor *m, const void *reqp, struct ctl_peer *pee
 		rc = ISCSI_ERR_INVAL;
 	}
 	if (rc == 0)
-		rc = login_offer_build(lj->node, iname.name, iname.alias, isid_qualifier(m),
+		rc = login_offer_build(lj->node, iname.name, iname.alias,
+				       isid_qualifier(m, req->target_name),
 				       &lj->offer, err, sizeof(err));
 	struct chap_creds creds;
 	if (rc == 0)
@@ -184,6 +209,7 @@ static void *job_start(struct monitor *m, const void *reqp, struct ctl_peer *pee
 		ctl_peer_finish(peer, rc, "%s", err);
 		rec_free(lj->node);
 		free(lj);
+		login_admit_job_ended(m);
 		return NULL;
 	}
 	return lj;
@@ -248,6 +274,7 @@ static void job_finish(struct monitor *m, void *run, const void *reqp, struct ct
 	const struct login_run_result *res = login_run_result(lj->run);
 	char err[256];
 
+	login_admit_job_ended(m);
 	if (!res) {
 		audit_login(req, NULL, -1, ISCSI_ERR_INTERNAL, "login ended without a result");
 		ctl_peer_finish(peer, ISCSI_ERR_INTERNAL, "login ended without a result");
@@ -356,24 +383,39 @@ static const struct job_ops login_job_ops = {
 	.label = job_label,
 };
 
-static bool same_record(const void *reqp, void *arg)
+static bool same_record(const void *reqp, const void *arg)
 {
 	const struct ctl_login *a = reqp, *b = arg;
 	return iscsi_name_equal(a->target_name, b->target_name) && a->port == b->port &&
 	       strcmp(a->address, b->address) == 0 && strcmp(a->iface, b->iface) == 0;
 }
 
+struct record_jobs {
+	const struct ctl_login *req;
+	unsigned n;
+};
+
+static bool count_record(const void *reqp, void *arg)
+{
+	struct record_jobs *c = arg;
+	c->n += same_record(reqp, c->req);
+	return false;
+}
+
+unsigned login_job_count(const struct monitor *m, const struct ctl_login *req)
+{
+	struct record_jobs c = { .req = req };
+
+	workers_find(m, &login_job_ops, count_record, &c);
+	return c.n;
+}
+
+void login_job_start(struct monitor *m, struct ctl_peer *p, const struct ctl_login *req)
+{
+	workers_submit(m, p, &login_job_ops, req, sizeof(*req));
+}
+
 void login_job_submit(struct monitor *m, struct ctl_peer *p, const struct ctl_login *req)
 {
-	struct ctl_login copy = *req;
-
-	if (workers_find(m, &login_job_ops, same_record, &copy) ||
-	    sessions_record_has_session(m, req->target_name, req->address, req->port, req->iface)) {
-		log_info("login to %s at %s,%u refused: a session exists or is being made",
-			 req->target_name, req->address, req->port);
-		ctl_peer_finish(p, ISCSI_ERR_SESS_EXISTS, "%s: 1 session requested, but 1 already present.",
-				req->iface);
-		return;
-	}
-	workers_submit(m, p, &login_job_ops, req, sizeof(*req));
+	login_admit_request(m, p, req, 0);
 }

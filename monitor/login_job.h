@@ -6,10 +6,11 @@
  * before the client hears "logged in", so the disks exist when iscsiadm
  * returns (unless it asked --no_wait).
  *
- * One record never gets two sessions: a LOGIN for a record that has a
- * session, or a login under way, is answered 15 (ISCSI_ERR_SESS_EXISTS)
- * at once. The check and the job's registration happen in the same turn
- * of the event loop, so two racing iscsiadm calls cannot both pass. */
+ * How many sessions a record gets (node.session.nr_sessions, or one more
+ * for -o new), and what happens to a LOGIN that would make too many, is
+ * monitor/login_admit.h's decision: login_job_submit() asks it, and it
+ * starts the job with login_job_start(). Every end of a login job is
+ * reported to it (login_admit_job_ended()). */
 #ifndef MONITOR_LOGIN_JOB_H
 #define MONITOR_LOGIN_JOB_H
 
@@ -18,6 +19,13 @@
 struct monitor;
 struct ctl_peer;
 
+/* The LOGIN request of client p. */
 void login_job_submit(struct monitor *m, struct ctl_peer *p, const struct ctl_login *req);
+
+/* Queues the login job of req for p (NULL: iscsid's own), as decided. */
+void login_job_start(struct monitor *m, struct ctl_peer *p, const struct ctl_login *req);
+
+/* Login jobs of the record req names, running or queued. */
+unsigned login_job_count(const struct monitor *m, const struct ctl_login *req);
 
 #endif

@@ -4,7 +4,9 @@
  *   options -> root? -> capabilities reduced (policy/monitor_caps.h) ->
  *   iscsid.conf -> worker account -> run directory and the workers' empty
  *   root -> pid file (a second iscsid stops here) -> background ->
- *   signals -> control socket -> ready -> the event loop.
+ *   signals -> control socket -> sessions already up taken over ->
+ *   automatic logins queued (monitor/autologin.h) -> ready -> the event
+ *   loop.
  *
  * Stopping (SIGTERM, SIGINT, DAEMON_STOP): live workers are killed, the
  * socket and pid file removed. Sessions are not logged out: the kernel
@@ -21,6 +23,7 @@
 #include "base/exitcodes.h"
 #include "base/log.h"
 #include "base/paths.h"
+#include "monitor/autologin.h"
 #include "monitor/control_server.h"
 #include "monitor/daemon.h"
 #include "monitor/monitor.h"
@@ -236,6 +239,7 @@ int main(int argc, char **argv)
 	 * first request, so a login cannot race them. */
 	kernel_link_start(m);
 	sessions_adopt(m);
+	autologin_start(m, m->opts.autologin);
 	daemon_ready(ready_fd, 0);
 	ready_fd = -1;
 	log_info("iscsid %s ready (pid %ld), control socket %s", ISCSID_VERSION, (long)getpid(),

@@ -28,6 +28,9 @@ static void usage(FILE *out)
 		"  -v, --version           display version and exit\n"
 		"      --worker-program=path  worker executable (tests; default iscsi-worker\n"
 		"                          beside iscsid)\n"
+		"      --autologin=which   log in at start the node records whose\n"
+		"                          node.startup is automatic (the default),\n"
+		"                          automatic,onboot, onboot, or none\n"
 		"\n"
 		"Every default path is prefixed by $ISCSI_ROOT when it is set.\n");
 }
@@ -49,6 +52,43 @@ static int parse_number(const char *s, unsigned long max, unsigned long *out)
 
 /* Long-only options. */
 #define OPT_WORKER_PROGRAM 256
+#define OPT_AUTOLOGIN 257
+
+/* --autologin: "none", or a comma-separated list of automatic and onboot,
+ * each at most once. */
+static int parse_autologin(const char *s, unsigned *out)
+{
+	static const struct {
+		const char *name;
+		unsigned bit;
+	} names[] = {
+		{ "automatic", ISCSID_AUTOLOGIN_AUTOMATIC },
+		{ "onboot", ISCSID_AUTOLOGIN_ONBOOT },
+	};
+	unsigned bits = 0;
+
+	if (!strcmp(s, "none")) {
+		*out = 0;
+		return 0;
+	}
+	while (*s) {
+		size_t len = strcspn(s, ",");
+		size_t i = 0;
+		while (i < sizeof(names) / sizeof(names[0]) &&
+		       (strlen(names[i].name) != len || strncmp(s, names[i].name, len)))
+			i++;
+		if (i == sizeof(names) / sizeof(names[0]) || (bits & names[i].bit))
+			return -1;
+		bits |= names[i].bit;
+		s += len;
+		if (*s == ',' && *++s == '\0')
+			return -1;
+	}
+	if (!bits)
+		return -1;
+	*out = bits;
+	return 0;
+}
 
 enum opts_result iscsid_opts_parse(int argc, char **argv, struct iscsid_opts *o, FILE *out,
 				   char *err, size_t errlen)
@@ -64,12 +104,14 @@ enum opts_result iscsid_opts_parse(int argc, char **argv, struct iscsid_opts *o,
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'v' },
 		{ "worker-program", required_argument, NULL, OPT_WORKER_PROGRAM },
+		{ "autologin", required_argument, NULL, OPT_AUTOLOGIN },
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned long n;
 	int c;
 
 	memset(o, 0, sizeof(*o));
+	o->autologin = ISCSID_AUTOLOGIN_AUTOMATIC;
 	opterr = 0;
 	optind = 0;     /* GNU: a full restart, so the parser can run again (tests) */
 	while ((c = getopt_long(argc, argv, ":c:i:fd:u:g:p:hv", longopts, NULL)) != -1) {
@@ -102,6 +144,14 @@ enum opts_result iscsid_opts_parse(int argc, char **argv, struct iscsid_opts *o,
 			break;
 		case OPT_WORKER_PROGRAM:
 			o->worker_program = optarg;
+			break;
+		case OPT_AUTOLOGIN:
+			if (parse_autologin(optarg, &o->autologin) < 0) {
+				errbuf_set(err, errlen,
+					   "invalid --autologin '%.40s': expected none, or automatic and/or onboot separated by a comma",
+					   optarg);
+				return OPTS_ERROR;
+			}
 			break;
 		case 'h':
 			usage(out);

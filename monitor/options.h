@@ -10,6 +10,10 @@
  *   -h, --help / -v, --version
  *   --worker-program=FILE      the worker executable (tests and debugging;
  *                              default iscsi-worker beside iscsid)
+ *   --autologin=WHICH          the records logged in at start
+ *                              (monitor/autologin.h): "automatic" (the
+ *                              default), "automatic,onboot", "onboot" or
+ *                              "none"
  */
 #ifndef MONITOR_OPTIONS_H
 #define MONITOR_OPTIONS_H
@@ -22,6 +26,10 @@
 #define ISCSID_VERSION "0.1.0"
 #define ISCSID_PID_NAME "iscsid.pid"
 
+/* --autologin bits: which node.startup values are logged in at start. */
+#define ISCSID_AUTOLOGIN_AUTOMATIC 1u
+#define ISCSID_AUTOLOGIN_ONBOOT 2u
+
 struct iscsid_opts {
 	const char *config_path;        /* NULL: the default */
 	const char *initiatorname_path; /* NULL: the default */
@@ -31,6 +39,7 @@ struct iscsid_opts {
 	const char *user;               /* -u as given, NULL when absent */
 	const char *group;              /* -g as given, NULL when absent */
 	const char *worker_program;     /* NULL: the driver's default */
+	unsigned autologin;             /* ISCSID_AUTOLOGIN_* bits; 0: none */
 };
 
 enum opts_result {

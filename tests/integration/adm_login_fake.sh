@@ -226,6 +226,44 @@ while read -r _ what _; do
 done <"$tmp/log"
 check "login: at most 64 requests in flight (saw $maxopen)" "$([ "$maxopen" -le 64 ] && [ "$maxopen" -gt 32 ] && echo 0 || echo 1)"
 
+# ---- nr_sessions 2: one LOGIN per missing session, "(multiple)" lines
+M="[iface: default, target: $T:m, portal: 127.0.0.7,3260]"
+"$adm" -m node -o new -T "$T:m" -p 127.0.0.7 >/dev/null
+"$adm" -m node -T "$T:m" -p 127.0.0.7 -o update -n node.session.nr_sessions -v 2
+start_fake "login $T:m 0 100"
+"$adm" -m node -T "$T:m" -p 127.0.0.7 --login >"$tmp/out" 2>&1; rc=$?
+printf '%s\n' "Logging in to $M (multiple)" "Logging in to $M (multiple)" \
+	"Login to $M successful." "Login to $M successful." >"$tmp/want"
+expect "login: nr_sessions 2, none up: two (multiple) logins" $rc 0 "$tmp/want"
+check "...two LOGINs sent, neither asking for one more" \
+	"$([ "$(grep -c " REQ login $T:m\$" "$tmp/log")" = 2 ]; echo $?)" "$(tr '\n' '|' <"$tmp/log")"
+fake_session 3 5 "$T:m" 127.0.0.7 3260 default
+seen=$(wc -l <"$tmp/log")
+"$adm" -m node -T "$T:m" -p 127.0.0.7 --login >"$tmp/out" 2>&1; rc=$?
+printf '%s\n' "Logging in to $M (multiple)" "Login to $M successful." >"$tmp/want"
+expect "login: nr_sessions 2, one up: one (multiple) login" $rc 0 "$tmp/want"
+check "...one LOGIN sent" "$([ "$(tail -n +$((seen + 1)) "$tmp/log" | grep -c " REQ login ")" = 1 ]; echo $?)"
+fake_session 4 6 "$T:m" 127.0.0.7 3260 default
+"$adm" -m node -T "$T:m" -p 127.0.0.7 --login >"$tmp/out" 2>&1; rc=$?
+printf '%s\n' "iscsiadm: default: 2 sessions requested, but 2 already present." \
+	"iscsiadm: Could not log into all portals" >"$tmp/want"
+expect "login: nr_sessions 2, two up: 15" $rc 15 "$tmp/want"
+# -m session -r SID -o new: one more, asked as such.
+seen=$(wc -l <"$tmp/log")
+"$adm" -m session -r 4 -o new >"$tmp/out" 2>&1; rc=$?
+printf '%s\n' "Logging in to $M (multiple)" "Login to $M successful." >"$tmp/want"
+expect "session -r 4 -o new: one (multiple) login beyond nr_sessions" $rc 0 "$tmp/want"
+tail -n +$((seen + 1)) "$tmp/log" >"$tmp/newlog"
+check "...one LOGIN asking for one more" \
+	"$([ "$(grep -c " REQ login $T:m new\$" "$tmp/newlog")" = 1 ] && [ "$(grep -c REQ "$tmp/newlog")" = 1 ]; echo $?)" \
+	"$(tr '\n' '|' <"$tmp/newlog")"
+start_fake "login $T:m 5 0"
+"$adm" -m session -r 4 -o new >"$tmp/out" 2>&1; rc=$?
+printf '%s\n' "Logging in to $M (multiple)" "iscsiadm: Could not login to $M." \
+	"iscsiadm: initiator reported error (5 - encountered iSCSI login failure)" \
+	"iscsiadm: fake_iscsid: scripted failure" "iscsiadm: Could not log into all portals" >"$tmp/want"
+expect "session -o new: a failed login, open-iscsi's lines and its code" $rc 5 "$tmp/want"
+
 # ---- no iscsid
 kill "$fake_pid"; wait "$fake_pid" 2>/dev/null; fake_pid=
 rm -f "$ISCSI_ROOT/run/iscsid/iscsid.sock"

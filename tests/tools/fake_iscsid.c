@@ -11,12 +11,14 @@
  *	stat SID GROUP NAME VALUE    one STAT of SESSION_STATS for SID
  *	                             (a SID with no stat line: RESULT 2)
  * Anything else is answered RESULT 7 "fake_iscsid: not in the script".
- * LOG gets "T REQ what" when a request arrives and "T ANS what code" when
+ * LOG gets "T REQ what" when a request arrives (" new" after a LOGIN
+ * asking for one more session, -o new) and "T ANS what code" when
  * it is answered, T in ms since start, so a test can tell that requests
  * overlapped. "ready" on stdout once the socket listens. Runs until
  * killed. */
 #include <errno.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,7 +190,8 @@ static void receive(struct client *c)
 		return;
 	}
 	describe(&c->req, &kind, key, sizeof(key));
-	fprintf(log_out, "%ld REQ %s %s\n", now_ms(), kind, key);
+	bool one_more = c->req.type == CTL_MSG_LOGIN && (c->req.u.login.flags & CTL_LOGIN_F_NEW);
+	fprintf(log_out, "%ld REQ %s %s%s\n", now_ms(), kind, key, one_more ? " new" : "");
 	fflush(log_out);
 	l = find(kind, key);
 	c->pending = 1;

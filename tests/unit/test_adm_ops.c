@@ -135,6 +135,22 @@ static void batch_exit_codes(void **state)
 	assert_int_equal(adm_logout_batch_rc(pre7, res7, 0), ISCSI_ERR_NO_OBJS_FOUND);
 }
 
+/* iscsiadm asks for the sessions a record lacks of its nr_sessions. */
+static void logins_wanted(void **state)
+{
+	(void)state;
+	assert_int_equal(adm_logins_wanted(1, 0), 1);
+	assert_int_equal(adm_logins_wanted(1, 1), 0);
+	assert_int_equal(adm_logins_wanted(2, 0), 2);
+	assert_int_equal(adm_logins_wanted(2, 1), 1);
+	assert_int_equal(adm_logins_wanted(2, 2), 0);
+	assert_int_equal(adm_logins_wanted(2, 5), 0);
+	assert_int_equal(adm_logins_wanted(1024, 24), 1000);
+	/* A record without a usable value wants one, as its default. */
+	assert_int_equal(adm_logins_wanted(0, 0), 1);
+	assert_int_equal(adm_logins_wanted(-3, 1), 0);
+}
+
 static void lines(void **state)
 {
 	struct rec_key k = { .kind = REC_NODE, .target = "iqn.2001-05.com.example:t1",
@@ -143,9 +159,13 @@ static void lines(void **state)
 	char b[512];
 
 	(void)state;
-	adm_fmt_login_start(b, sizeof(b), &k);
+	adm_fmt_login_start(b, sizeof(b), &k, false);
 	assert_string_equal(b, "Logging in to [iface: default, target: iqn.2001-05.com.example:t1, "
 			       "portal: 2001:db8::1,3260]");
+	/* One of several sessions of the record (nr_sessions > 1, -o new). */
+	adm_fmt_login_start(b, sizeof(b), &k, true);
+	assert_string_equal(b, "Logging in to [iface: default, target: iqn.2001-05.com.example:t1, "
+			       "portal: 2001:db8::1,3260] (multiple)");
 	adm_fmt_login_ok(b, sizeof(b), &k);
 	assert_string_equal(b, "Login to [iface: default, target: iqn.2001-05.com.example:t1, "
 			       "portal: 2001:db8::1,3260] successful.");
@@ -183,7 +203,7 @@ static void lines(void **state)
 	assert_string_equal(b, "initiator reported error (99)");
 	/* Truncation keeps the buffer terminated. */
 	char small[16];
-	adm_fmt_login_start(small, sizeof(small), &k);
+	adm_fmt_login_start(small, sizeof(small), &k, true);
 	assert_string_equal(small, "Logging in to [");
 }
 
@@ -194,6 +214,7 @@ int main(void)
 		cmocka_unit_test(startup_matching),
 		cmocka_unit_test(session_selection),
 		cmocka_unit_test(batch_exit_codes),
+		cmocka_unit_test(logins_wanted),
 		cmocka_unit_test(lines),
 	};
 

@@ -51,6 +51,49 @@ static void defaults(void **state)
 	assert_null(o.worker_program);
 	assert_false(o.foreground);
 	assert_int_equal(o.debug, 0);
+	/* Records with node.startup = automatic are logged in at start. */
+	assert_int_equal(o.autologin, ISCSID_AUTOLOGIN_AUTOMATIC);
+}
+
+/* --autologin: which node.startup values are logged in at start. */
+static void autologin_values(void **state)
+{
+	(void)state;
+	struct iscsid_opts o;
+	char err[256];
+	static const struct {
+		const char *arg;
+		unsigned bits;
+	} good[] = {
+		{ "--autologin=automatic", ISCSID_AUTOLOGIN_AUTOMATIC },
+		{ "--autologin=onboot", ISCSID_AUTOLOGIN_ONBOOT },
+		{ "--autologin=automatic,onboot", ISCSID_AUTOLOGIN_AUTOMATIC | ISCSID_AUTOLOGIN_ONBOOT },
+		{ "--autologin=onboot,automatic", ISCSID_AUTOLOGIN_AUTOMATIC | ISCSID_AUTOLOGIN_ONBOOT },
+		{ "--autologin=none", 0 },
+	};
+	static const char *const bad[] = {
+		"--autologin=", "--autologin=manual", "--autologin=all", "--autologin=automatic,",
+		"--autologin=,onboot", "--autologin=automatic,automatic", "--autologin=none,onboot",
+		"--autologin=Automatic", "--autologin=automatic,,onboot",
+	};
+
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		assert_int_equal(parse(&o, err, sizeof(err), good[i].arg, NULL), OPTS_RUN);
+		assert_int_equal(o.autologin, good[i].bits);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(parse(&o, err, sizeof(err), bad[i], NULL), OPTS_ERROR);
+		assert_non_null(strstr(err, "invalid --autologin '"));
+		assert_non_null(strstr(err, "expected none, or automatic and/or onboot"));
+	}
+	assert_int_equal(parse(&o, err, sizeof(err), "--autologin", NULL), OPTS_ERROR);
+	assert_string_equal(err, "option '--autologin' requires an argument");
+	/* The last one given counts. */
+	assert_int_equal(parse(&o, err, sizeof(err), "--autologin=none", "--autologin=onboot", NULL),
+			 OPTS_RUN);
+	assert_int_equal(o.autologin, ISCSID_AUTOLOGIN_ONBOOT);
+	assert_int_equal(parse(&o, err, sizeof(err), "-h", NULL), OPTS_DONE);
+	assert_non_null(strstr(out_buf, "--autologin=which"));
 }
 
 static void short_and_long_options(void **state)
@@ -204,6 +247,7 @@ int main(void)
 		cmocka_unit_test(short_and_long_options),
 		cmocka_unit_test(help_and_version),
 		cmocka_unit_test(refusals),
+		cmocka_unit_test(autologin_values),
 		cmocka_unit_test(worker_account),
 	};
 
