@@ -6,6 +6,7 @@
 static const char *const role_names[] = {
 	[ROLE_DISCOVERY] = "discovery",
 	[ROLE_LOGIN] = "login",
+	[ROLE_PDU] = "pdu",
 };
 
 const char *worker_role_name(enum worker_role role)

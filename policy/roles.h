@@ -8,11 +8,12 @@ enum worker_role {
 	ROLE_NONE = 0,
 	ROLE_DISCOVERY = 1,     /* SendTargets discovery over one connection */
 	ROLE_LOGIN = 2,         /* login phase of one connection, CHAP parsing */
+	ROLE_PDU = 3,           /* one PDU the kernel passed up from a session */
 };
 #define ROLE_FIRST ROLE_DISCOVERY
-#define ROLE_LAST ROLE_LOGIN
+#define ROLE_LAST ROLE_PDU
 
-/* "discovery", "login"; NULL for anything else. */
+/* "discovery", "login", "pdu"; NULL for anything else. */
 const char *worker_role_name(enum worker_role role);
 
 /* The role with that exact name, or ROLE_NONE. */

@@ -45,6 +45,26 @@ static const struct syscall_allow io_worker[] = {
 	{ "exit_group", ANY_ARGS },
 };
 
+/* The PDU worker has no network descriptor at all: the monitor hands it
+ * the bytes over the channel. It receives one frame, sends one or two
+ * (a LOG line, its answer) and leaves; nothing it does can wait, so it
+ * needs no clock and no poll. Memory calls as above: the codec itself
+ * allocates nothing, but the C library and the sanitizers' runtimes may.
+ *
+ *   recvmsg sendmsg        the monitor channel (privsep/msg_io.c)
+ *   brk mmap munmap madvise  as for io_worker
+ *   exit_group             sandbox_exit()
+ */
+static const struct syscall_allow pdu_worker[] = {
+	{ "recvmsg", ANY_ARGS },
+	{ "sendmsg", ANY_ARGS },
+	{ "brk", ANY_ARGS },
+	{ "mmap", 2, PROT_EXEC },
+	{ "munmap", ANY_ARGS },
+	{ "madvise", 2, ~(uint64_t)0x1f },
+	{ "exit_group", ANY_ARGS },
+};
+
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Discovery and login need the same today; they are separate rows so that
@@ -53,6 +73,9 @@ static const struct syscall_allow io_worker[] = {
 static const struct seccomp_role roles[] = {
 	{ ROLE_DISCOVERY, io_worker, N(io_worker), 8 },
 	{ ROLE_LOGIN, io_worker, N(io_worker), 8 },
+	/* 0-2 and the channel; one to spare, so that a descriptor wrongly
+	 * attached to a frame is received, seen and closed (msg_io.c). */
+	{ ROLE_PDU, pdu_worker, N(pdu_worker), 5 },
 };
 
 const struct seccomp_role *seccomp_role_of(enum worker_role role)

@@ -54,6 +54,14 @@ static const struct worker_rule rules[] = {
 	CHAP_ROWS(ROLE_LOGIN),
 	{ ROLE_LOGIN,     WORKING,          MSG_LOGIN_DONE,   WS_DONE,    ONCE },
 	{ ROLE_LOGIN,     ENDING,           MSG_LOGIN_ERROR,  WS_DONE,    ONCE },
+
+	/* One PDU in, one answer out; no CHAP, no descriptor. */
+	{ ROLE_PDU,       IN(WS_NEW),       MSG_HELLO,        WS_READY,   ONCE },
+	{ ROLE_PDU,       LIVE,             MSG_LOG,          STAY,       MANY },
+	{ ROLE_PDU,       IN(WS_READY),     MSG_PDU_DECODE,   WS_RUNNING, ONCE },
+	{ ROLE_PDU,       IN(WS_RUNNING),   MSG_PDU_ASYNC,    WS_DONE,    ONCE },
+	{ ROLE_PDU,       IN(WS_RUNNING),   MSG_PDU_LOGOUT_RSP, WS_DONE,  ONCE },
+	{ ROLE_PDU,       IN(WS_RUNNING),   MSG_PDU_ERROR,    WS_DONE,    ONCE },
 };
 
 void worker_track_init(struct worker_track *t, enum worker_role role)

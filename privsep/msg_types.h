@@ -34,10 +34,11 @@
 
 #include "base/exitcodes.h"
 #include "policy/roles.h"
+#include "proto/session_pdu.h"
 
 /* Raised whenever a layout changes: HELLO refuses a worker binary built
  * from another version than the monitor (a half-upgraded install). */
-#define MSG_PROTO_VERSION 6
+#define MSG_PROTO_VERSION 7
 
 /* RFC 3720 3.2.6.1: an iSCSI name is at most 223 bytes. */
 #define MSG_ISCSI_NAME_MAX 223
@@ -65,7 +66,11 @@ enum msg_log_level {
 	M(11, CHAP_CHALLENGE, chap_challenge, MSG_BY_WORKER, MSG_FD_NONE)    \
 	M(12, CHAP_ANSWER, chap_answer, MSG_BY_MONITOR, MSG_FD_NONE)         \
 	M(13, CHAP_VERIFY, chap_verify, MSG_BY_WORKER, MSG_FD_NONE)          \
-	M(14, CHAP_VERDICT, chap_verdict, MSG_BY_MONITOR, MSG_FD_NONE)
+	M(14, CHAP_VERDICT, chap_verdict, MSG_BY_MONITOR, MSG_FD_NONE)         \
+	M(15, PDU_DECODE, pdu_decode, MSG_BY_MONITOR, MSG_FD_NONE)           \
+	M(16, PDU_ASYNC, pdu_async, MSG_BY_WORKER, MSG_FD_NONE)              \
+	M(17, PDU_LOGOUT_RSP, pdu_logout_rsp, MSG_BY_WORKER, MSG_FD_NONE)    \
+	M(18, PDU_ERROR, pdu_error, MSG_BY_WORKER, MSG_FD_NONE)
 
 /* Retired codes, never to be given to another message: 4 (DISC_RECORD,
  * one portal per frame, before protocol 4 batched them). */
@@ -269,5 +274,40 @@ enum msg_auth_error {
 /* Monitor to worker: whether the target proved itself. */
 #define MSG_FIELDS_CHAP_VERDICT(F)                                           \
 	F(U8, ok, 0, 1)
+
+/* A PDU the kernel passed up from a logged-in session (role "pdu",
+ * proto/session_pdu.h): monitor to worker, the bytes as the kernel gave
+ * them (BHS and data, at most SESSION_PDU_MAX). The worker answers with
+ * exactly one of the three messages after it and exits. */
+#define MSG_FIELDS_PDU_DECODE(F)                                             \
+	F(BIN, pdu, SESSION_PDU_MIN, SESSION_PDU_MAX)
+
+/* An Asynchronous Message, decoded and checked: numbers and lengths
+ * only, never a byte of the sense or event data. The ranges are the
+ * fields' own; the monitor checks the RFC's rules again
+ * (session_pdu_check()). sense_valid 0: no key, ASC or ASCQ found. */
+#define MSG_FIELDS_PDU_ASYNC(F)                                              \
+	F(U8, event, 0, 255)                                                 \
+	F(U8, vcode, 0, 255)                                                 \
+	F(U16, param1, 0, 65535)                                             \
+	F(U16, param2, 0, 65535)                                             \
+	F(U16, param3, 0, 65535)                                             \
+	F(U16, sense_len, 0, SESSION_PDU_DATA_MAX)                                            \
+	F(U16, event_data_len, 0, SESSION_PDU_DATA_MAX)                                       \
+	F(U8, sense_valid, 0, 1)                                             \
+	F(U8, sense_key, 0, 15)                                              \
+	F(U8, asc, 0, 255)                                                   \
+	F(U8, ascq, 0, 255)
+
+/* A Logout Response: its code and, for codes 2 and 3, its times. */
+#define MSG_FIELDS_PDU_LOGOUT_RSP(F)                                         \
+	F(U8, response, 0, 3)                                                \
+	F(U16, time2wait, 0, 65535)                                          \
+	F(U16, time2retain, 0, 65535)
+
+/* The PDU was refused (malformed, unexpected opcode, out of range):
+ * one line saying why. */
+#define MSG_FIELDS_PDU_ERROR(F)                                              \
+	F(STR, reason, 1, 255)
 
 #endif

@@ -9,6 +9,7 @@
 #include "discovery/worker.h"
 #include "login/worker.h"
 #include "privsep/msg.h"
+#include "privsep/pdu_worker.h"
 #include "privsep/sandbox.h"
 #include "privsep/spawn.h"
 
@@ -60,6 +61,9 @@ int main(int argc, char **argv)
 		break;
 	case ROLE_LOGIN:
 		status = login_worker_run(WORKER_FD_MONITOR);
+		break;
+	case ROLE_PDU:
+		status = pdu_worker_run(WORKER_FD_MONITOR);
 		break;
 	default:
 		report("iscsi-worker", "role has no job in this version");

@@ -126,6 +126,29 @@ static void sample(struct msg *m, enum msg_type type)
 		m->u.login_error.status_class = 2;
 		m->u.login_error.status_detail = 3;
 		break;
+	case MSG_PDU_DECODE:
+		m->u.pdu_decode.pdu_len = 48;
+		memset(m->u.pdu_decode.pdu, 0, 48);
+		m->u.pdu_decode.pdu[0] = 0x32;
+		m->u.pdu_decode.pdu[1] = 0x80;
+		memset(m->u.pdu_decode.pdu + 16, 0xff, 4);
+		m->u.pdu_decode.pdu[36] = 1;
+		m->u.pdu_decode.pdu[43] = 10;
+		break;
+	case MSG_PDU_ASYNC:
+		m->u.pdu_async.event = 2;
+		m->u.pdu_async.param1 = 1;
+		m->u.pdu_async.param2 = 5;
+		m->u.pdu_async.param3 = 20;
+		break;
+	case MSG_PDU_LOGOUT_RSP:
+		m->u.pdu_logout_rsp.response = 3;
+		m->u.pdu_logout_rsp.time2wait = 2;
+		m->u.pdu_logout_rsp.time2retain = 20;
+		break;
+	case MSG_PDU_ERROR:
+		strcpy(m->u.pdu_error.reason, "Asynchronous Message: reserved AsyncEvent 7");
+		break;
 	}
 }
 
