@@ -12,72 +12,28 @@
 #include "kernel/iscsi_nl.h"
 #include "login/driver.h"
 #include "login/offer.h"
+#include "login/retry.h"
 #include "monitor/control_server.h"
 #include "monitor/kernel_link.h"
 #include "monitor/login_admit.h"
+#include "monitor/login_prepare.h"
 #include "monitor/monitor.h"
 #include "monitor/scan.h"
 #include "monitor/session_setup.h"
 #include "monitor/sessions.h"
 #include "monitor/workers.h"
 #include "proto/names.h"
-#include "records/db.h"
-#include "records/initiatorname.h"
 #include "records/portal.h"
-
-/* How long a login job waits for the database lock (iscsiadm writing);
- * the event loop waits with it. */
-#define LOGIN_DB_LOCK_TIMEOUT_MS 3000
 
 struct login_job {
 	struct monitor *m;
 	struct ctl_login req;
 	struct rec *node;
-	struct login_run *run;
-	struct login_config offer;
+	struct login_retry *run;
+	struct login_prep prep;
 	uint16_t tsih;                  /* the target's, from the login */
+	uint32_t time2wait;             /* negotiated DefaultTime2Wait */
 };
-
-static int first_match(const struct rec *r, void *arg)
-{
-	struct rec **out = arg;
-	*out = rec_dup(r);
-	return 1;
-}
-
-/* The node record the request names (any tpgt). */
-static int load_node(const struct ctl_login *req, struct rec **node, char *err, size_t errlen)
-{
-	struct recdb *db;
-	struct rec_err rerr = { 0 };
-	struct rec_filter f = {
-		.kind = REC_NODE,
-		.target = req->target_name,
-		.addr = req->address,
-		.port = req->port,
-		.tpgt = REC_TPGT_ANY,
-		.iface = req->iface,
-	};
-
-	*node = NULL;
-	if (recdb_open(NULL, &db, &rerr) < 0) {
-		snprintf(err, errlen, "%s", rerr.msg);
-		return ISCSI_ERR_IDBM;
-	}
-	recdb_set_lock_timeout(db, LOGIN_DB_LOCK_TIMEOUT_MS);
-	int rc = recdb_foreach(db, &f, first_match, node, &rerr);
-	recdb_close(db);
-	if (rc < 0) {
-		snprintf(err, errlen, "%s", rerr.msg);
-		return ISCSI_ERR_IDBM;
-	}
-	if (!*node) {
-		snprintf(err, errlen, "no record for target %s portal %s,%u iface %s",
-			 req->target_name, req->address, req->port, req->iface);
-		return ISCSI_ERR_NO_OBJS_FOUND;
-	}
-	return 0;
-}
 
 /* A random ISID qualifier: two sessions to one target through the same
  * portal group must not share an ISID (the target would take the second
@@ -143,59 +99,32 @@ static void audit_login(const struct ctl_login *req, const struct chap_summary *
 static void *job_start(struct monitor *m, const void *reqp, struct ctl_peer *peer)
 {
 	const struct ctl_login *req = reqp;
-	struct initiator_name iname;
-	struct rec_err rerr = { 0 };
 	char err[1024];         /* room for any record error and names; the answer is cut to one line */
 
 	long long t0 = loop_now_ms();
 	struct login_job *lj = calloc(1, sizeof(*lj));
 	if (!lj) {
 		ctl_peer_finish(peer, ISCSI_ERR_NOMEM, "iscsid: out of memory");
+		login_admit_job_ended(m);
 		return NULL;
 	}
 	lj->m = m;
 	lj->req = *req;
-	int rc = load_node(req, &lj->node, err, sizeof(err));
-	if (rc == 0) {
-		const char *transport = rec_get(lj->node, "iface.transport_name");
-		if (transport && strcmp(transport, "tcp") != 0) {
-			snprintf(err, sizeof(err), "transport %s is not supported (only tcp)",
-				 transport);
-			rc = ISCSI_ERR_OP_NOT_SUPP;
-		}
-	}
-	/* The kernel first: without iSCSI support there is no point in a
-	 * login the target would see. */
-	if (rc == 0 && !kernel_link(m, err, sizeof(err)))
-		rc = ISCSI_ERR_TRANS_NOT_FOUND;
-	if (rc == 0 && initiatorname_read(m->opts.initiatorname_path, &iname, &rerr) < 0) {
-		snprintf(err, sizeof(err), "%s", rerr.msg);
-		rc = ISCSI_ERR_INVAL;
-	}
+	int rc = login_prepare_load_node(req->target_name, req->address, req->port, req->iface,
+					 &lj->node, err, sizeof(err));
 	if (rc == 0)
-		rc = login_offer_build(lj->node, iname.name, iname.alias,
-				       isid_qualifier(m, req->target_name),
-				       &lj->offer, err, sizeof(err));
-	struct chap_creds creds;
+		rc = login_prepare(m, lj->node, isid_qualifier(m, req->target_name), &lj->prep, err,
+				   sizeof(err));
+	struct login_retry_policy policy;
 	if (rc == 0)
-		rc = chap_creds_from_record(lj->node, &creds, err, sizeof(err));
+		rc = login_retry_policy_from_record(lj->node, LOGIN_RETRY_INITIAL, login_now_ms(),
+						    &policy, err, sizeof(err));
 	if (rc == 0) {
-		const char *netdev = rec_get(lj->node, "iface.net_ifacename");
-		struct login_params params = {
-			.offer = lj->offer,
-			.address = req->address,
-			.port = req->port,
-			.netdev = netdev,
-			.worker_uid = m->worker_uid,
-			.worker_gid = m->worker_gid,
-			.worker_root = m->empty_dir,
-			.worker_program = m->opts.worker_program,
-			.keep_stderr = m->opts.foreground,
-			.creds = &creds,
-		};
+		struct login_params params;
+		login_prepare_params(m, lj->node, &lj->prep, req->address, req->port, &params);
 		long long t1 = loop_now_ms();
-		/* The run takes the secrets and wipes ours. */
-		lj->run = login_run_start(&params);
+		/* The attempts take the secrets and wipe ours. */
+		lj->run = login_retry_start(&params, &policy);
 		log_debug(2, "login of %s: record and offer %lld ms, connect started in %lld ms",
 			  req->target_name, t1 - t0, loop_now_ms() - t1);
 		if (!lj->run) {
@@ -207,6 +136,7 @@ static void *job_start(struct monitor *m, const void *reqp, struct ctl_peer *pee
 		log_warn("login to %s at %s,%u: %s", req->target_name, req->address, req->port, err);
 		audit_login(req, NULL, -1, rc, err);
 		ctl_peer_finish(peer, rc, "%s", err);
+		chap_creds_wipe(&lj->prep.creds);
 		rec_free(lj->node);
 		free(lj);
 		login_admit_job_ended(m);
@@ -239,9 +169,10 @@ static void session_up(struct login_job *lj, const struct session_made *ms,
 		snprintf(s->address, sizeof(s->address), "%s", lj->req.address);
 		s->port = lj->req.port;
 		snprintf(s->iface, sizeof(s->iface), "%s", lj->req.iface);
-		memcpy(s->isid, lj->offer.isid, sizeof(s->isid));
+		memcpy(s->isid, lj->prep.offer.isid, sizeof(s->isid));
 		s->isid_known = true;
 		s->tsih = lj->tsih;
+		s->time2wait_s = (int)lj->time2wait;
 		long long tpgt, lt;
 		s->tpgt = rec_get_int(lj->node, "node.tpgt", &tpgt) == 0 ? (int)tpgt : -1;
 		if (rec_get_int(lj->node, "node.conn[0].timeo.logout_timeout", &lt) == 0 && lt > 0 &&
@@ -271,7 +202,7 @@ static void job_finish(struct monitor *m, void *run, const void *reqp, struct ct
 {
 	struct login_job *lj = run;
 	const struct ctl_login *req = reqp;
-	const struct login_run_result *res = login_run_result(lj->run);
+	const struct login_run_result *res = login_retry_result(lj->run);
 	char err[256];
 
 	login_admit_job_ended(m);
@@ -296,13 +227,14 @@ static void job_finish(struct monitor *m, void *run, const void *reqp, struct ct
 	}
 	/* The driver decided the authentication from the record's
 	 * credentials; the offer kept for the kernel says what was done. */
-	lj->offer.auth = res->auth.mode;
+	lj->prep.offer.auth = res->auth.mode;
 	lj->tsih = res->neg.tsih;
-	int fd = login_run_take_socket(lj->run);
+	lj->time2wait = res->neg.params.time2wait;
+	int fd = login_retry_take_socket(lj->run);
 	struct kern *k = kernel_link(m, err, sizeof(err));
 	struct session_setup setup = {
 		.node = lj->node,
-		.offer = &lj->offer,
+		.offer = &lj->prep.offer,
 		.neg = &res->neg,
 		.address = req->address,
 		.port = req->port,
@@ -330,36 +262,42 @@ static void job_finish(struct monitor *m, void *run, const void *reqp, struct ct
 
 static int job_fd(const void *run, short *events)
 {
-	return login_run_fd(((const struct login_job *)run)->run, events);
+	return login_retry_fd(((const struct login_job *)run)->run, events);
+}
+
+static bool job_waiting(const void *run)
+{
+	return !login_retry_done(((const struct login_job *)run)->run);
 }
 
 static uint64_t job_deadline(const void *run)
 {
-	return login_run_deadline(((const struct login_job *)run)->run);
+	return login_retry_deadline(((const struct login_job *)run)->run);
 }
 
 static bool job_on_ready(void *run)
 {
-	struct login_run *r = ((struct login_job *)run)->run;
-	return login_run_on_ready(r) == LOGIN_RUN_DONE || login_run_done(r);
+	struct login_retry *r = ((struct login_job *)run)->run;
+	return login_retry_on_ready(r) == LOGIN_RUN_DONE || login_retry_done(r);
 }
 
 static bool job_on_timeout(void *run)
 {
-	struct login_run *r = ((struct login_job *)run)->run;
-	return login_run_on_timeout(r) == LOGIN_RUN_DONE || login_run_done(r);
+	struct login_retry *r = ((struct login_job *)run)->run;
+	return login_retry_on_timeout(r) == LOGIN_RUN_DONE || login_retry_done(r);
 }
 
 static pid_t job_worker_pid(const void *run)
 {
-	return login_run_worker_pid(((const struct login_job *)run)->run);
+	return login_retry_worker_pid(((const struct login_job *)run)->run);
 }
 
 static void job_free_run(void *run)
 {
 	struct login_job *lj = run;
 
-	login_run_free(lj->run);
+	login_retry_free(lj->run);
+	chap_creds_wipe(&lj->prep.creds);
 	rec_free(lj->node);
 	free(lj);
 }
@@ -374,6 +312,7 @@ static const struct job_ops login_job_ops = {
 	.role = ROLE_LOGIN,
 	.start = job_start,
 	.fd = job_fd,
+	.waiting = job_waiting,
 	.deadline = job_deadline,
 	.on_ready = job_on_ready,
 	.on_timeout = job_on_timeout,

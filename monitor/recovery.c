@@ -95,8 +95,8 @@ static void give_up(struct msession *s, const char *why)
 	logout_abandon(s, why);
 }
 
-/* One failed attempt: log (the first few each, then a summary at most
- * every RECOVERY_LOG_INTERVAL_MS) and schedule the next. */
+/* One failed attempt: log it (login/retry.h's rate limit: the first
+ * few each, then a summary at most every 30 s) and schedule the next. */
 static void attempt_failed(struct msession *s, unsigned reopen_max, int code, const char *msg)
 {
 	struct monitor *m = s->m;
@@ -104,21 +104,19 @@ static void attempt_failed(struct msession *s, unsigned reopen_max, int code, co
 
 	s->recovery.job_live = false;
 	s->recovery.attempts++;
-	s->recovery.unlogged++;
-	if (s->recovery.attempts <= RECOVERY_LOG_EACH ||
-	    now - s->recovery.last_log_ms >= RECOVERY_LOG_INTERVAL_MS) {
-		if (s->recovery.unlogged > 1)
-			log_warn("session %u: %u reconnection attempts failed in the last %.0f s "
-				 "(%u in all, %.1f s without a connection); last: %s (%d)",
-				 s->sid, s->recovery.unlogged,
-				 (double)(now - s->recovery.last_log_ms) / 1000.0,
-				 s->recovery.attempts, seconds_since(s->recovery.started_ms), msg,
-				 code);
-		else
-			log_warn("session %u: reconnection attempt %u failed: %s (%d)", s->sid,
-				 s->recovery.attempts, msg, code);
-		s->recovery.last_log_ms = now;
-		s->recovery.unlogged = 0;
+	switch (login_retry_log_failure(&s->recovery.log, (uint64_t)now)) {
+	case LOGIN_RETRY_SAY_ATTEMPT:
+		log_warn("session %u: reconnection attempt %u failed: %s (%d)", s->sid,
+			 s->recovery.attempts, msg, code);
+		break;
+	case LOGIN_RETRY_SAY_SUMMARY:
+		log_warn("session %u: %u more reconnection attempts failed (%u in all, %.1f s "
+			 "without a connection); last: %s (%d)", s->sid, s->recovery.log.quiet,
+			 s->recovery.attempts, seconds_since(s->recovery.started_ms), msg, code);
+		login_retry_log_said(&s->recovery.log, (uint64_t)now);
+		break;
+	case LOGIN_RETRY_SAY_NOTHING:
+		break;
 	}
 	if (reopen_max > 0 && s->recovery.attempts >= reopen_max) {
 		char why[96];
@@ -396,9 +394,8 @@ void recovery_on_conn_error(struct monitor *m, struct msession *s, uint32_t erro
 	s->recovery.job_live = false;
 	s->recovery.generation++;
 	s->recovery.attempts = 0;
-	s->recovery.unlogged = 0;
+	s->recovery.log = (struct login_retry_log){ 0 };
 	s->recovery.started_ms = loop_now_ms();
-	s->recovery.last_log_ms = s->recovery.started_ms;
 	s->recovery.timer.on_expire = on_attempt_due;
 	if (error == 0)
 		log_warn("session %u connection %u to %s at %s:%u: found failed; reconnecting in "

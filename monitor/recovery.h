@@ -43,9 +43,6 @@ struct msession;
 
 #define RECOVERY_DELAY_FIRST_MS 500
 #define RECOVERY_DELAY_MAX_MS 3000
-/* Failed attempts logged one by one before the lines are rate-limited. */
-#define RECOVERY_LOG_EACH 3
-#define RECOVERY_LOG_INTERVAL_MS 30000
 
 /* A kernel connection error for s (error: the kernel's enum iscsi_err;
  * 0 for a session found failed when iscsid started). */

@@ -7,6 +7,7 @@
 #include "base/log.h"
 #include "kernel/iscsi_nl.h"
 #include "kernel/sysfs.h"
+#include "monitor/async_event.h"
 #include "monitor/control_server.h"
 #include "monitor/kernel_link.h"
 #include "monitor/logout.h"
@@ -171,6 +172,11 @@ void sessions_on_kernel_event(struct monitor *m, const struct kern_event *ev)
 	case KERN_EV_RECV_PDU:
 		if (s && s->state == MSESSION_LOGGING_OUT && !s->unbinding) {
 			logout_on_response(s);
+			return;
+		}
+		if (s && s->state == MSESSION_UP) {
+			/* Decoded in a sandboxed worker, never here. */
+			async_event_on_pdu(m, s, ev->pdu, ev->pdu_len);
 			return;
 		}
 		log_debug(1, "session %u: the kernel passed up a PDU (%zu bytes) nobody waits for",

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "control/ctl_types.h"
+#include "login/retry.h"
 #include "monitor/loop.h"
 
 struct monitor;
@@ -47,8 +48,7 @@ struct msession {
 		uint32_t generation;    /* which recovery an attempt belongs to */
 		unsigned attempts;
 		long long started_ms;
-		long long last_log_ms;
-		unsigned unlogged;      /* failed attempts since the last line */
+		struct login_retry_log log;     /* the failures' rate limit */
 		struct loop_timer timer;        /* the next attempt */
 	} recovery;
 	int time2wait_s;                /* negotiated DefaultTime2Wait; -1: unknown */

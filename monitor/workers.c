@@ -97,7 +97,7 @@ static void job_rearm(struct job *j, bool done)
 {
 	short events = 0;
 	int fd = done ? -1 : j->ops->fd(j->run, &events);
-	if (fd < 0) {
+	if (fd < 0 && (done || !j->ops->waiting || !j->ops->waiting(j->run))) {
 		job_complete(j);
 		return;
 	}

@@ -31,8 +31,11 @@ struct job_ops {
 	/* Starts the run. NULL when it could not start: start() has then
 	 * answered the client (peer may be NULL: nobody to answer). */
 	void *(*start)(struct monitor *m, const void *req, struct ctl_peer *peer);
-	/* The descriptor to poll and its events, -1 when the run is done. */
+	/* The descriptor to poll and its events, -1 when the run is done
+	 * or, if waiting() says so, only waits for its deadline (a login
+	 * between two attempts). */
 	int (*fd)(const void *run, short *events);
+	bool (*waiting)(const void *run);       /* NULL: never waits */
 	uint64_t (*deadline)(const void *run);  /* CLOCK_MONOTONIC ms */
 	/* Return true when the run is done. */
 	bool (*on_ready)(void *run);
