@@ -39,9 +39,27 @@ probe_read() {
 	dd if="/dev/$1" of=/dev/null bs=4k count=1 skip=$((RANDOM % 1000)) iflag=direct 2>/dev/null
 }
 
+# read_within SECONDS DISK: one probe_read that completes, successfully,
+# within SECONDS; READ_DONE gets the time it completed (seconds since
+# boot, taken by the reader itself). One that hangs (no recovery) is left
+# behind.
+read_within() {
+	local tries=$(($1 * 20)) rc= at=
+	READ_DONE=
+	rm -f /tmp/bench-probe
+	(probe_read "$2"; echo "$? $(now)" >/tmp/bench-probe) &
+	until read -r rc at 2>/dev/null </tmp/bench-probe && [ -n "$at" ]; do
+		tries=$((tries - 1))
+		[ $tries -gt 0 ] || return 1
+		sleep 0.05
+	done
+	READ_DONE=$at
+	[ "$rc" -eq 0 ]
+}
+
 # settled SID DISK: logged in and serving reads.
 settled() {
-	[ "$(session_state "$1")" = LOGGED_IN ] && probe_read "$2"
+	[ "$(session_state "$1")" = LOGGED_IN ] && read_within 10 "$2"
 }
 
 # fault_to_io KIND SID DISK: one fault (drop or restart); FAULT_SECS gets
@@ -57,8 +75,8 @@ fault_to_io() {
 	restart) tgt_restart || return 1 ;;
 	esac
 	failed_seen "$sid" || seen=0
-	probe_read "$disk" || return 1
-	FAULT_SECS=$(since "$t")
+	read_within 60 "$disk" || return 1
+	FAULT_SECS=$(awk -v a="$t" -v b="$READ_DONE" 'BEGIN { printf "%.2f", b - a }')
 	# A read that never waited for a recovery measured nothing.
 	[ "$(kernel_conn_errors)" -gt "$e0" ] || diag "$kind: the kernel reported no connection error"
 	[ $seen -eq 1 ] || diag "$kind: the session was never seen FAILED (recovered within a poll?)"
@@ -76,7 +94,7 @@ stats_into() {
 }
 
 bench_one() {
-	local who=$1 i sid disk drops="" restarts="" e0
+	local who=$1 i sid disk drops="" restarts="" e0 broken=
 	init_use "$who"
 	rm -rf /var/lib/iscsi/* /etc/iscsi/*
 	if ! init_start; then
@@ -101,12 +119,12 @@ bench_one() {
 	e0=$(kernel_conn_errors)
 	for i in $(seq "$DROPS"); do
 		wait_for 30 settled "$sid" "$disk" || { diag "$who: not settled before drop $i"; break; }
-		fault_to_io drop "$sid" "$disk" || { diag "$who: no IO after drop $i"; break; }
+		fault_to_io drop "$sid" "$disk" || { diag "$who: no IO after drop $i"; broken=1; break; }
 		drops+="$FAULT_SECS "
 	done
 	R[$who.drop_errors]=$(($(kernel_conn_errors) - e0))
 	for i in $(seq "$RESTARTS"); do
-		[ -n "$drops" ] || break
+		[ -z "$broken" ] || break
 		wait_for 30 settled "$sid" "$disk" || { diag "$who: not settled before restart $i"; break; }
 		fault_to_io restart "$sid" "$disk" || { diag "$who: no IO after restart $i"; break; }
 		restarts+="$FAULT_SECS "
