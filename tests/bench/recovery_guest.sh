@@ -66,13 +66,18 @@ settled() {
 # the seconds until a read after it completed. Not for a $(...) subshell:
 # a restarted tgtd's pid must reach this shell.
 fault_to_io() {
-	local kind=$1 sid=$2 disk=$3 t e0 seen=1
+	local kind=$1 sid=$2 disk=$3 t e0 seen=1 tsid tcid
 	FAULT_SECS=
 	e0=$(kernel_conn_errors)
-	t=$(now)
+	# The clock starts at the fault itself, not at the look-up before it.
 	case $kind in
-	drop) tgt_conn_drop 1 || return 1 ;;
-	restart) tgt_restart || return 1 ;;
+	drop)	read -r tsid tcid < <(tgt_conns 1)
+		[ -n "$tcid" ] || return 1
+		t=$(now)
+		tgtadm --lld iscsi --op delete --mode conn --tid 1 --sid "$tsid" --cid "$tcid" ||
+			return 1 ;;
+	restart) t=$(now)
+		tgt_restart || return 1 ;;
 	esac
 	failed_seen "$sid" || seen=0
 	read_within 60 "$disk" || return 1
@@ -135,7 +140,7 @@ bench_one() {
 	{ stats_into "$who.drop" $drops; stats_into "$who.restart" $restarts; }
 	R[$who.same_session]=no
 	[ "$(session_count)" -eq 1 ] && [ "$(session_sid "$iqn")" = "$sid" ] && R[$who.same_session]=yes
-	timeout 60 adm -m node -T "$iqn" -p "$portal" --logout >/dev/null 2>&1 ||
+	adm_within 60 -m node -T "$iqn" -p "$portal" --logout >/dev/null 2>&1 ||
 		diag "$who: logout failed"
 	wait_for 30 test "$(session_count)" -eq 0 || { diag "$who: sessions left"; scsi_offline_all; }
 	diag "$who: iscsid's last lines: $(tail -n 3 "/tmp/$([ "$who" = ref ] && echo ref-iscsid || echo iscsid-ours).log" | tr '\n' ' ')"

@@ -55,6 +55,7 @@
 #   net_cut SECONDS         loopback down for that long, then up again
 #   kernel_conn_errors      count of the kernel's "detected conn error" lines
 #   session_state SID       LOGGED_IN, FAILED or FREE (sysfs, no fork)
+#   adm_within SECONDS ARGS...   adm, killed after SECONDS
 #
 # Everything runs on the guest's own loopback; files live in /tmp (tmpfs).
 
@@ -520,4 +521,13 @@ session_state() {
 	local st
 	read -r st 2>/dev/null </sys/class/iscsi_session/session"$1"/state || return 1
 	echo "$st"
+}
+
+# adm_within SECONDS ARGS...: adm (the initiator in use's iscsiadm),
+# killed when it has not finished after SECONDS (timeout(1) cannot run a
+# shell function).
+adm_within() {
+	local limit=$1
+	shift
+	INITIATOR=$INITIATOR timeout "$limit" bash -c '. /guest/lib.sh && adm "$@"' adm "$@"
 }

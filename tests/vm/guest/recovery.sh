@@ -39,7 +39,7 @@ step() {
 
 cleanup() {
 	[ -z "$writer_pid" ] || { touch "$R/stop"; wait_for 20 pid_exited "$writer_pid"; }
-	timeout 30 adm -m node -U all >/dev/null 2>&1
+	adm_within 30 -m node -U all >/dev/null 2>&1
 	scsi_offline_all
 	init_stop
 	tgt_stop
@@ -387,7 +387,7 @@ tmo_case() {
 
 step "replacement_timeout 5, 0, -1"
 for v in 5 0 -1; do
-	tmo_case "$v" || { timeout 30 adm -m node -U all >/dev/null 2>&1; scsi_offline_all; }
+	tmo_case "$v" || { adm_within 30 -m node -U all >/dev/null 2>&1; scsi_offline_all; }
 	[ "$(session_count)" -eq 0 ] || give_up "a session of replacement_timeout $v is left"
 	[ -n "$tgtd_pid" ] || tgt_revive || give_up "tgtd"
 done
