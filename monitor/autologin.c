@@ -188,7 +188,7 @@ static void describe(const struct autologin_item *it)
 			 r->target_name, r->address, r->port, r->iface, it->to_start,
 			 it->to_start == 1 ? "" : "s");
 	else if (it->leading && it->present < it->wanted)
-		log_info("automatic login of %s at %s,%u (iface %s): not needed, leading login and the target has a session",
+		log_info("automatic login of %s at %s,%u (iface %s): not needed, leading login: its target has a session or gets one from another record",
 			 r->target_name, r->address, r->port, r->iface);
 	else
 		log_info("automatic login of %s at %s,%u (iface %s): not needed, %u of %u session%s up",

@@ -36,6 +36,8 @@ static struct {
 	struct held *head;
 	unsigned count;
 	struct loop_timer timer;
+	bool armed;
+	long long due_ms;
 } held;
 
 enum login_verdict login_admit_decide(unsigned sessions, unsigned in_flight, unsigned wanted,
@@ -146,8 +148,11 @@ static void arm(struct monitor *m, long long due_ms)
 {
 	held.m = m;
 	held.timer.on_expire = on_timer;
-	if (!held.timer.armed || held.timer.due_ms > due_ms)
-		loop_timer_arm(m->loop, &held.timer, due_ms);
+	if (held.armed && held.due_ms <= due_ms)
+		return;
+	loop_timer_arm(m->loop, &held.timer, due_ms);
+	held.armed = true;
+	held.due_ms = due_ms;
 }
 
 static void append(struct held *h)
@@ -278,6 +283,7 @@ static void on_timer(struct loop_timer *t)
 	struct monitor *m = held.m;
 
 	(void)t;
+	held.armed = false;
 	if (m->stopping)
 		return;
 	recheck_held(m);
