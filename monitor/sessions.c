@@ -61,17 +61,6 @@ const char *sessions_state_name(const struct msession *s)
 	return s->state == MSESSION_LOGGING_OUT ? "CLEANUP" : "NO CHANGE";
 }
 
-/* Addresses compare as numbers ("::1" is "0:0::1"). */
-static bool same_address(const char *a, const char *b)
-{
-	char na[64], nb[64];
-
-	if (strcmp(a, b) == 0)
-		return true;
-	return addr_normalize(a, na, sizeof(na)) == 0 && addr_normalize(b, nb, sizeof(nb)) == 0 &&
-	       strcmp(na, nb) == 0;
-}
-
 static void fill_from_sysfs(struct msession *s, const struct ksys_session *k)
 {
 	snprintf(s->target_name, sizeof(s->target_name), "%s", k->target_name);
@@ -79,28 +68,6 @@ static void fill_from_sysfs(struct msession *s, const struct ksys_session *k)
 	s->port = k->persistent_port;
 	s->tpgt = k->tpgt;
 	snprintf(s->iface, sizeof(s->iface), "%s", k->iface_name[0] ? k->iface_name : "default");
-}
-
-bool sessions_record_has_session(struct monitor *m, const char *target, const char *address,
-				 uint16_t port, const char *iface)
-{
-	for (const struct msession *s = m->sessions; s; s = s->next)
-		if (iscsi_name_equal(s->target_name, target) && s->port == port &&
-		    same_address(s->address, address) && strcmp(s->iface, iface) == 0)
-			return true;
-	/* Sessions someone else made (another initiator, an iscsid that
-	 * died before we started) count as well. */
-	struct ksys_session_key keys[16];
-	char err[256];
-	int n = ksys_sessions_of_target(target, keys, sizeof(keys) / sizeof(keys[0]), err,
-					sizeof(err));
-	for (int i = 0; i < n; i++) {
-		const char *kif = keys[i].iface_name[0] ? keys[i].iface_name : "default";
-		if (keys[i].persistent_port == port &&
-		    same_address(keys[i].persistent_address, address) && strcmp(kif, iface) == 0)
-			return true;
-	}
-	return false;
 }
 
 /* Failed sessions recovered right after a start; more wait for their

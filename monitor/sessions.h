@@ -69,11 +69,6 @@ struct msession *sessions_find(struct monitor *m, uint32_t sid);
  * kernel has no such session either. */
 struct msession *sessions_get(struct monitor *m, uint32_t sid);
 
-/* A session of this record (iscsid's or any other in sysfs), so a second
- * login is refused (15). */
-bool sessions_record_has_session(struct monitor *m, const char *target, const char *address,
-				 uint16_t port, const char *iface);
-
 /* At start: takes over every session sysfs shows. */
 void sessions_adopt(struct monitor *m);
 
