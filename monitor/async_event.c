@@ -66,22 +66,16 @@ static void reconnect(struct monitor *m, struct msession *s)
  * for the connection of that generation: the next recovery's wait; or,
  * when the recovery of that very connection is still in its first wait
  * (its connection error came before this answer), that wait again. */
-static void apply_time2wait(struct monitor *m, struct msession *s, uint32_t generation,
-			    unsigned secs)
+static void apply_time2wait(struct msession *s, uint32_t generation, unsigned secs)
 {
 	if (connection_current(s, generation)) {
 		s->time2wait_s = (int)secs;
 		return;
 	}
-	if (s->state == MSESSION_UP && s->recovery.active &&
-	    s->recovery.generation == generation + 1 && s->recovery.attempts == 0 &&
-	    !s->recovery.job_live) {
-		s->time2wait_s = (int)secs;
-		loop_timer_arm(m->loop, &s->recovery.timer,
-			       s->recovery.started_ms + (long long)secs * 1000);
+	/* The recovery that followed that connection's error. */
+	if (recovery_set_first_wait(s, generation + 1, secs))
 		log_debug(1, "session %u: reconnecting %u s after the connection error, as the "
 			  "target asked", s->sid, secs);
-	}
 }
 
 /* ---- the logout the target asked for ---- */
@@ -194,7 +188,7 @@ static void logout_answered(struct monitor *m, struct msession *s, const struct 
 	pending_drop(p);
 	if (d->response == ISCSI_LOGOUT_RSP_RECOVERY_UNSUPPORTED ||
 	    d->response == ISCSI_LOGOUT_RSP_CLEANUP_FAILED)
-		apply_time2wait(m, s, generation, d->time2wait);
+		apply_time2wait(s, generation, d->time2wait);
 	if (!connection_current(s, generation)) {
 		log_info("session %u: target answered the logout it requested (%s); already "
 			 "reconnecting", s->sid, logout_response_name(d->response));
@@ -287,7 +281,7 @@ static void act(struct monitor *m, struct msession *s, uint32_t generation,
 			 s->sid, d->event == ISCSI_ASYNC_DROP_CONNECTION ? "the connection"
 									  : "all connections",
 			 d->param2, d->param3);
-		apply_time2wait(m, s, generation, d->param2);
+		apply_time2wait(s, generation, d->param2);
 		return;
 	case ISCSI_ASYNC_RENEGOTIATE:
 		if (!current) {

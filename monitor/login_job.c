@@ -3,15 +3,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <unistd.h>
 
-#include "auth/audit.h"
 #include "auth/chap_holder.h"
 #include "base/log.h"
 #include "kernel/iscsi_nl.h"
 #include "login/driver.h"
-#include "login/offer.h"
 #include "login/retry.h"
 #include "monitor/control_server.h"
 #include "monitor/kernel_link.h"
@@ -23,7 +20,6 @@
 #include "monitor/sessions.h"
 #include "monitor/workers.h"
 #include "proto/names.h"
-#include "records/portal.h"
 
 struct login_job {
 	struct monitor *m;
@@ -35,65 +31,12 @@ struct login_job {
 	uint32_t time2wait;             /* negotiated DefaultTime2Wait */
 };
 
-/* A random ISID qualifier: two sessions to one target through the same
- * portal group must not share an ISID (the target would take the second
- * for a reinstatement of the first and drop it), and sessions taken over
- * at start carry ISIDs this iscsid never chose. A qualifier that one of
- * the target's sessions already has is drawn again, so the sessions of
- * a record (nr_sessions, -o new) differ in their ISIDs. */
-static uint32_t random_qualifier(struct monitor *m)
-{
-	uint32_t q = 0;
-	if (getrandom(&q, sizeof(q), GRND_NONBLOCK) != (ssize_t)sizeof(q))
-		q = ++m->isid_next ^ (uint32_t)getpid() << 8;
-	q &= LOGIN_ISID_QUALIFIER_MAX;
-	return q ? q : 1;
-}
-
-static bool isid_taken(struct monitor *m, const char *target, uint32_t q)
-{
-	uint8_t isid[6];
-
-	login_offer_isid(q, isid);
-	for (const struct msession *s = m->sessions; s; s = s->next)
-		if (s->isid_known && iscsi_name_equal(s->target_name, target) &&
-		    memcmp(s->isid, isid, sizeof(isid)) == 0)
-			return true;
-	return false;
-}
-
-static uint32_t isid_qualifier(struct monitor *m, const char *target)
-{
-	uint32_t q = random_qualifier(m);
-
-	for (int i = 0; i < 16 && isid_taken(m, target, q); i++)
-		q = random_qualifier(m);
-	return q;
-}
-
-/* The audit record of a login's end (and of its authentication, when
- * the run got that far): who, where, and the exit code iscsiadm gets. */
+/* The audit record of a login's end. */
 static void audit_login(const struct ctl_login *req, const struct chap_summary *auth, int sid,
 			int code, const char *reason)
 {
-	struct audit_fields f = AUDIT_FIELDS_INIT;
-	char portal[300];
-
-	portal_format(req->address, req->port, portal, sizeof(portal));
-	f.session = "normal";
-	f.target = req->target_name;
-	f.portal = portal;
-	f.iface = req->iface;
-	if (auth)
-		chap_summary_audit(auth, &f);
-	f.sid = sid;
-	if (code == ISCSI_SUCCESS) {
-		audit_emit(AUDIT_LOGIN_SUCCESS, &f);
-		return;
-	}
-	f.exit_code = code;
-	f.reason = reason;
-	audit_emit(AUDIT_LOGIN_FAILURE, &f);
+	login_prepare_audit(req->target_name, req->address, req->port, req->iface, auth, sid, code,
+			    reason);
 }
 
 static void *job_start(struct monitor *m, const void *reqp, struct ctl_peer *peer)
@@ -113,7 +56,7 @@ static void *job_start(struct monitor *m, const void *reqp, struct ctl_peer *pee
 	int rc = login_prepare_load_node(req->target_name, req->address, req->port, req->iface,
 					 &lj->node, err, sizeof(err));
 	if (rc == 0)
-		rc = login_prepare(m, lj->node, isid_qualifier(m, req->target_name), &lj->prep, err,
+		rc = login_prepare(m, lj->node, login_prepare_new_isid_qualifier(m, req->target_name), &lj->prep, err,
 				   sizeof(err));
 	struct login_retry_policy policy;
 	if (rc == 0)

@@ -2,13 +2,19 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
 
+#include "auth/audit.h"
 #include "base/exitcodes.h"
 #include "login/offer.h"
 #include "monitor/kernel_link.h"
 #include "monitor/monitor.h"
+#include "monitor/sessions.h"
+#include "proto/names.h"
 #include "records/db.h"
 #include "records/initiatorname.h"
+#include "records/portal.h"
 
 /* How long a login waits for the database lock (iscsiadm writing); the
  * event loop waits with it. */
@@ -102,4 +108,58 @@ void login_prepare_params(const struct monitor *m, const struct rec *node, struc
 uint32_t login_prepare_isid_qualifier(const uint8_t isid[6])
 {
 	return (uint32_t)isid[3] << 16 | (uint32_t)isid[4] << 8 | isid[5];
+}
+
+static uint32_t random_qualifier(struct monitor *m)
+{
+	uint32_t q = 0;
+	if (getrandom(&q, sizeof(q), GRND_NONBLOCK) != (ssize_t)sizeof(q))
+		q = ++m->isid_next ^ (uint32_t)getpid() << 8;
+	q &= LOGIN_ISID_QUALIFIER_MAX;
+	return q ? q : 1;
+}
+
+static bool isid_taken(struct monitor *m, const char *target, uint32_t q)
+{
+	uint8_t isid[6];
+
+	login_offer_isid(q, isid);
+	for (const struct msession *s = m->sessions; s; s = s->next)
+		if (s->isid_known && iscsi_name_equal(s->target_name, target) &&
+		    memcmp(s->isid, isid, sizeof(isid)) == 0)
+			return true;
+	return false;
+}
+
+uint32_t login_prepare_new_isid_qualifier(struct monitor *m, const char *target)
+{
+	uint32_t q = random_qualifier(m);
+
+	for (int i = 0; i < 16 && isid_taken(m, target, q); i++)
+		q = random_qualifier(m);
+	return q;
+}
+
+void login_prepare_audit(const char *target, const char *address, uint16_t port,
+			 const char *iface, const struct chap_summary *auth, int sid, int code,
+			 const char *reason)
+{
+	struct audit_fields f = AUDIT_FIELDS_INIT;
+	char portal[300];
+
+	portal_format(address, port, portal, sizeof(portal));
+	f.session = "normal";
+	f.target = target;
+	f.portal = portal;
+	f.iface = iface;
+	if (auth)
+		chap_summary_audit(auth, &f);
+	f.sid = sid;
+	if (code == ISCSI_SUCCESS) {
+		audit_emit(AUDIT_LOGIN_SUCCESS, &f);
+		return;
+	}
+	f.exit_code = code;
+	f.reason = reason;
+	audit_emit(AUDIT_LOGIN_FAILURE, &f);
 }

@@ -1,7 +1,8 @@
 /* What every login the monitor makes needs before it connects, from a
  * node record: the offer (login/offer.h) with the initiator's names and
  * an ISID, the CHAP credentials (auth/chap_holder.h) and the driver's
- * parameters (login/driver.h) with the workers' sandbox. Shared by the
+ * parameters (login/driver.h) with the workers' sandbox; and the audit
+ * record of how it ended. Shared by the
  * login job (iscsiadm's LOGIN) and recovery's relogin, so both offer the
  * same thing for the same record. */
 #ifndef MONITOR_LOGIN_PREPARE_H
@@ -41,5 +42,21 @@ void login_prepare_params(const struct monitor *m, const struct rec *node, struc
 
 /* The qualifier part of an ISID login_offer_isid() built. */
 uint32_t login_prepare_isid_qualifier(const uint8_t isid[6]);
+
+/* A new random ISID qualifier for a session to target: two sessions to
+ * one target through the same portal group must not share an ISID (the
+ * target would take the second for a reinstatement of the first and
+ * drop it), and sessions taken over at start carry ISIDs this iscsid
+ * never chose. A qualifier one of the target's sessions already has is
+ * drawn again, so the sessions of a record (nr_sessions, -o new) differ
+ * in their ISIDs. */
+uint32_t login_prepare_new_isid_qualifier(struct monitor *m, const char *target);
+
+/* The audit record of a login's end, first or recovery's (and of its
+ * authentication, when it got that far): who, where, the session (-1:
+ * none) and the exit code. */
+void login_prepare_audit(const char *target, const char *address, uint16_t port,
+			 const char *iface, const struct chap_summary *auth, int sid, int code,
+			 const char *reason);
 
 #endif

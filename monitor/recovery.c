@@ -4,10 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <unistd.h>
 
-#include "auth/audit.h"
 #include "base/exitcodes.h"
 #include "base/log.h"
 #include "kernel/iscsi_nl.h"
@@ -20,7 +18,6 @@
 #include "monitor/session_setup.h"
 #include "monitor/sessions.h"
 #include "monitor/workers.h"
-#include "records/portal.h"
 
 /* DefaultTime2Wait when the login's is not known (a session taken over
  * from sysfs): RFC 7143's default. */
@@ -66,24 +63,8 @@ static double seconds_since(long long t0)
 static void audit_relogin(const struct msession *s, const struct chap_summary *auth, int code,
 			  const char *reason)
 {
-	struct audit_fields f = AUDIT_FIELDS_INIT;
-	char portal[300];
-
-	portal_format(s->address, s->port, portal, sizeof(portal));
-	f.session = "normal";
-	f.target = s->target_name;
-	f.portal = portal;
-	f.iface = s->iface;
-	f.sid = (int)s->sid;
-	if (auth)
-		chap_summary_audit(auth, &f);
-	if (code == ISCSI_SUCCESS) {
-		audit_emit(AUDIT_LOGIN_SUCCESS, &f);
-		return;
-	}
-	f.exit_code = code;
-	f.reason = reason;
-	audit_emit(AUDIT_LOGIN_FAILURE, &f);
+	login_prepare_audit(s->target_name, s->address, s->port, s->iface, auth, (int)s->sid, code,
+			    reason);
 }
 
 static void give_up(struct msession *s, const char *why)
@@ -134,15 +115,6 @@ static unsigned reopen_max_of(const struct rec *node)
 			       v <= 1000000
 		       ? (unsigned)v
 		       : 0;
-}
-
-static uint32_t fresh_qualifier(void)
-{
-	uint32_t q = 0;
-	if (getrandom(&q, sizeof(q), GRND_NONBLOCK) != (ssize_t)sizeof(q))
-		q = (uint32_t)getpid() << 8 ^ (uint32_t)loop_now_ms();
-	q &= LOGIN_ISID_QUALIFIER_MAX;
-	return q ? q : 1;
 }
 
 /* The CmdSN the kernel will give its next command. The kernel keeps
@@ -206,7 +178,7 @@ static void *job_start(struct monitor *m, const void *reqp, struct ctl_peer *pee
 		 * old session's reinstatement; a session taken over
 		 * without one gets a new ISID, kept for later attempts. */
 		if (!s->isid_known) {
-			login_offer_isid(fresh_qualifier(), s->isid);
+			login_offer_isid(login_prepare_new_isid_qualifier(m, s->target_name), s->isid);
 			s->isid_known = true;
 		}
 		rc = login_prepare(m, rr->node, login_prepare_isid_qualifier(s->isid), &rr->prep,
@@ -405,6 +377,18 @@ void recovery_on_conn_error(struct monitor *m, struct msession *s, uint32_t erro
 			 s->sid, s->cid, s->target_name, s->address, s->port,
 			 kern_iscsi_err_name(error), error, t2w);
 	loop_timer_arm(m->loop, &s->recovery.timer, s->recovery.started_ms + t2w * 1000LL);
+}
+
+bool recovery_set_first_wait(struct msession *s, uint32_t generation, unsigned secs)
+{
+	if (s->state != MSESSION_UP || !s->recovery.active ||
+	    s->recovery.generation != generation || s->recovery.attempts != 0 ||
+	    s->recovery.job_live)
+		return false;
+	s->time2wait_s = (int)secs;
+	loop_timer_arm(s->m->loop, &s->recovery.timer,
+		       s->recovery.started_ms + (long long)secs * 1000);
+	return true;
 }
 
 void recovery_cancel(struct msession *s)

@@ -52,6 +52,13 @@ void recovery_on_conn_error(struct monitor *m, struct msession *s, uint32_t erro
  * attempt under way finds the session gone and drops its connection. */
 void recovery_cancel(struct msession *s);
 
+/* The target named its Time2Wait after recovery generation's
+ * connection error had already started it (an Async Message decoded
+ * late): when that recovery is still waiting for its first attempt,
+ * the wait becomes secs from the error, and the session keeps secs as
+ * its Time2Wait. Returns whether it did. */
+bool recovery_set_first_wait(struct msession *s, uint32_t generation, unsigned secs);
+
 /* The delay before attempt n (1-based) after the first. */
 long long recovery_delay_ms(unsigned attempt);
 
